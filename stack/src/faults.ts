@@ -1,0 +1,90 @@
+/**
+ * Faults the reference stack can switch on, so that every check of the suite
+ * can be shown to fail when its fault is present. Parts read the switches per
+ * request through `FaultSwitches`; the stack's control API flips them.
+ */
+export const FAULT_NAMES = [
+  "schema-erased",
+  "column-missing",
+  "trigger-missing",
+  "rls-disabled",
+  "auth-503",
+  "register-500",
+  "backend-latency",
+  "backend-down",
+  "frontend-js-error",
+  "cors-refused",
+  "key-leaked",
+] as const;
+
+export type FaultName = (typeof FAULT_NAMES)[number];
+
+export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
+  "schema-erased": "public.profiles, its trigger and function are dropped",
+  "column-missing": "column public.profiles.full_name is dropped",
+  "trigger-missing": "trigger on_auth_user_created on auth.users is dropped",
+  "rls-disabled": "row level security is disabled on public.profiles",
+  "auth-503": "Supabase Auth (/auth/v1) answers 503 to every request",
+  "register-500": "POST /api/auth/register answers 500",
+  "backend-latency": "every backend response is delayed by N ms (value, default 1500)",
+  "backend-down": "the backend stops listening",
+  "frontend-js-error": "every frontend page throws an uncaught JavaScript error",
+  "cors-refused": "the backend's CORS refuses the frontend's origin",
+  "key-leaked": "the service-role key is embedded in the frontend's JavaScript",
+};
+
+export const DEFAULT_LATENCY_MS = 1500;
+
+export function isFaultName(name: string): name is FaultName {
+  return (FAULT_NAMES as readonly string[]).includes(name);
+}
+
+/** What the parts see: whether a fault is on, and its numeric value if any. */
+export interface FaultSwitches {
+  on(name: FaultName): boolean;
+  value(name: FaultName): number | undefined;
+}
+
+export class FaultState implements FaultSwitches {
+  readonly #active = new Map<FaultName, number | undefined>();
+
+  on(name: FaultName): boolean {
+    return this.#active.has(name);
+  }
+
+  value(name: FaultName): number | undefined {
+    return this.#active.get(name);
+  }
+
+  set(name: FaultName, value?: number): void {
+    this.#active.set(name, value);
+  }
+
+  clear(name: FaultName): void {
+    this.#active.delete(name);
+  }
+
+  list(): Array<{ name: FaultName; value?: number }> {
+    return [...this.#active].map(([name, value]) =>
+      value === undefined ? { name } : { name, value },
+    );
+  }
+}
+
+/**
+ * Parses `name` or `name=value` items, as given by `--fault` flags or the
+ * comma-separated STACK_FAULTS variable. Throws naming the bad item.
+ */
+export function parseFaultSpec(spec: string): { name: FaultName; value?: number } {
+  const [rawName = "", rawValue] = spec.split("=", 2);
+  const name = rawName.trim();
+  if (!isFaultName(name)) {
+    throw new Error(`unknown fault "${name}"; known faults: ${FAULT_NAMES.join(", ")}`);
+  }
+  if (rawValue === undefined || rawValue.trim() === "") return { name };
+  const value = Number(rawValue);
+  if (!Number.isFinite(value) || value < 0) {
+    throw new Error(`fault "${name}" takes a non-negative number, got "${rawValue}"`);
+  }
+  return { name, value };
+}

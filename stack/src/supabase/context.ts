@@ -1,0 +1,27 @@
+import type pg from "pg";
+import type { FaultSwitches } from "../faults.ts";
+import type { ProjectKeys } from "./keys.ts";
+import type { AuthMailer } from "./mailer.ts";
+
+/** What the Auth and Data API plugins share. */
+export interface SupabaseContext {
+  /** Superuser pool; the Data API switches role per request, Auth works as admin. */
+  readonly pool: pg.Pool;
+  readonly keys: ProjectKeys;
+  readonly faults: FaultSwitches;
+  /** Base URL clients use, e.g. http://127.0.0.1:54321 (no trailing slash). */
+  readonly publicUrl: string;
+  /** Where auth emails point people (the frontend). */
+  readonly siteUrl: string;
+  readonly mailer: AuthMailer;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /**
+     * The bearer token the API sees after the gateway's key mapping
+     * (`sb_…` keys replaced by their JWTs); undefined when none was sent.
+     */
+    supabaseBearer: string | undefined;
+  }
+}

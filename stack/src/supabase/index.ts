@@ -1,0 +1,117 @@
+import cors from "@fastify/cors";
+import Fastify from "fastify";
+import type { FaultSwitches } from "../faults.ts";
+import { freePort } from "../ports.ts";
+import type { RunningServer } from "../running.ts";
+import { authPlugin } from "./auth/index.ts";
+import type { SupabaseContext } from "./context.ts";
+import { createPool } from "./database.ts";
+import { gatewayBearer, type ProjectKeys } from "./keys.ts";
+import { smtpMailer } from "./mailer.ts";
+import { restPlugin } from "./rest/index.ts";
+
+export interface SupabaseOptions {
+  host: string;
+  port: number;
+  dbUrl: string;
+  keys: ProjectKeys;
+  faults: FaultSwitches;
+  siteUrl: string;
+  smtpUrl: string;
+}
+
+const EXPOSED_HEADERS = [
+  "Content-Range",
+  "X-Total-Count",
+  "Link",
+  "X-Supabase-Api-Version",
+  "x-sb-error-code",
+];
+
+/** Routes the gateway lets through without an API key (links clicked in emails). */
+const OPEN_ROUTES = [/^\/auth\/v1\/(verify|callback)(\?|$)/];
+
+/** The Supabase stand-in: a gateway in front of the Auth and Data APIs. */
+export async function startSupabase(options: SupabaseOptions): Promise<RunningServer> {
+  // The public URL is part of the context (token issuer, links), so the port is fixed first.
+  const port = options.port || (await freePort(options.host));
+  const pool = createPool(options.dbUrl, 20);
+  const app = Fastify({ bodyLimit: 1024 * 1024, logger: false });
+  const publicUrl = `http://${options.host}:${port}`;
+  const context: SupabaseContext = {
+    pool,
+    keys: options.keys,
+    faults: options.faults,
+    publicUrl,
+    siteUrl: options.siteUrl,
+    mailer: smtpMailer(options.smtpUrl),
+  };
+  app.decorateRequest("supabaseBearer", undefined);
+
+  await app.register(cors, {
+    origin: "*",
+    methods: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    exposedHeaders: EXPOSED_HEADERS,
+    maxAge: 86_400,
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (request.method === "OPTIONS") return;
+    if (OPEN_ROUTES.some((route) => route.test(request.url))) return;
+    const apikey = request.headers.apikey;
+    const authorization = request.headers.authorization;
+    const presented =
+      (Array.isArray(apikey) ? apikey[0] : apikey) ??
+      authorization?.match(/^Bearer\s+(sb_\S+)$/i)?.[1];
+    if (!presented) {
+      return reply.code(401).send({
+        message: "No API key found in request",
+        hint: "No `apikey` request header or url param was found.",
+      });
+    }
+    const known = [
+      options.keys.anonKey,
+      options.keys.serviceRoleKey,
+      options.keys.publishableKey,
+      options.keys.secretKey,
+    ];
+    if (!known.includes(presented)) {
+      return reply
+        .code(401)
+        .send({
+          message: "Invalid API key",
+          hint: "Double check your Supabase `anon` or `service_role` API key.",
+        });
+    }
+    request.supabaseBearer = gatewayBearer(options.keys, request.headers);
+  });
+
+  await app.register(
+    async (auth) => {
+      auth.addHook("onRequest", async (_request, reply) => {
+        if (options.faults.on("auth-503")) {
+          return reply
+            .code(503)
+            .send({ message: "Service Unavailable: auth is down (fault auth-503)" });
+        }
+      });
+      await authPlugin(auth, context);
+    },
+    { prefix: "/auth/v1" },
+  );
+  await app.register(async (rest) => restPlugin(rest, context), { prefix: "/rest/v1" });
+
+  app.setNotFoundHandler((_request, reply) => {
+    reply.code(404).send({ message: "no Route matched with those values" });
+  });
+
+  await app.listen({ host: options.host, port });
+  return {
+    url: publicUrl,
+    port,
+    async close() {
+      await app.close();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import nodemailer from "nodemailer";
+
+export interface AuthMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface AuthMailer {
+  send(mail: AuthMail): Promise<void>;
+}
+
+/** Auth emails (recovery, confirmation) over SMTP, with short timeouts. */
+export function smtpMailer(
+  smtpUrl: string,
+  from = "Supabase Auth <noreply@auth.local>",
+): AuthMailer {
+  const url = new URL(smtpUrl);
+  const transport = nodemailer.createTransport({
+    host: url.hostname,
+    port: Number(url.port || 25),
+    secure: url.protocol === "smtps:",
+    auth: url.username
+      ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
+      : undefined,
+    connectionTimeout: 3_000,
+    greetingTimeout: 3_000,
+    socketTimeout: 5_000,
+  });
+  return {
+    async send(mail) {
+      await transport.sendMail({ from, ...mail });
+    },
+  };
+}
