@@ -8,8 +8,8 @@ export const MIGRATIONS_DIR = path.resolve(here, "../../../supabase/migrations")
 
 /** Lays down what a fresh Supabase project has before any app migration. */
 export async function applySupabaseShape(client: pg.ClientBase): Promise<void> {
-  const sql = await readFile(path.join(here, "shape.sql"), "utf8");
-  await client.query(sql);
+  await client.query(await readFile(path.join(here, "shape.sql"), "utf8"));
+  await client.query(await readFile(path.join(here, "public-grants.sql"), "utf8"));
   await client.query(`
     create schema if not exists supabase_migrations;
     create table if not exists supabase_migrations.schema_migrations (
@@ -17,6 +17,16 @@ export async function applySupabaseShape(client: pg.ClientBase): Promise<void> {
       statements text[],
       name text
     );`);
+}
+
+/**
+ * Empties the public schema (cascading to triggers on auth.users that call
+ * its functions) and forgets applied migrations, so they can run again.
+ */
+export async function resetPublicSchema(client: pg.ClientBase): Promise<void> {
+  await client.query("drop schema if exists public cascade; create schema public;");
+  await client.query(await readFile(path.join(here, "public-grants.sql"), "utf8"));
+  await client.query("truncate supabase_migrations.schema_migrations");
 }
 
 export interface Migration {

@@ -1,0 +1,61 @@
+import { defineConfig, devices } from "@playwright/test";
+import { CHROMIUM_ARGS, chromiumExecutable } from "./suite/browser.ts";
+import { ConfigError, hasNoTarget, loadDotenv, newRunId, parseConfig } from "./suite/config.ts";
+
+loadDotenv();
+// One run id for the whole run: workers inherit the environment of this process.
+process.env.SYNTHETIC_RUN_ID ||= newRunId();
+if (!hasNoTarget()) {
+  try {
+    parseConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+const env = process.env.SYNTHETIC_ENV || "local";
+const scheduled = process.env.SYNTHETIC_RUN_KIND === "scheduled";
+const widened = ["1", "true", "yes"].includes(
+  process.env.SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION ?? "",
+);
+
+export default defineConfig({
+  testDir: "tests",
+  outputDir: "test-results",
+  globalSetup: "./suite/global-setup.ts",
+  fullyParallel: true,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI || scheduled ? 1 : 0,
+  workers: process.env.CI ? 2 : undefined,
+  timeout: 30_000,
+  expect: { timeout: 5_000 },
+  // Against production only read-only journeys and registration-with-cleanup run, unless widened.
+  grep: env === "production" && !widened ? /@readonly|@registration/ : undefined,
+  reporter: [["list"], ["junit", { outputFile: "test-results/junit.xml" }]],
+  use: {
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    video: "retain-on-failure",
+    actionTimeout: 10_000,
+    navigationTimeout: 15_000,
+  },
+  projects: [
+    { name: "setup", testMatch: /setup\/.*\.setup\.ts/, teardown: "cleanup" },
+    { name: "cleanup", testMatch: /setup\/.*\.teardown\.ts/ },
+    { name: "api", testDir: "tests/api" },
+    {
+      name: "browser",
+      testDir: "tests/browser",
+      dependencies: ["setup"],
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: { executablePath: chromiumExecutable(), args: CHROMIUM_ARGS },
+      },
+    },
+    { name: "supabase", testDir: "tests/supabase" },
+    { name: "schema", testDir: "tests/schema" },
+    { name: "security", testDir: "tests/security" },
+  ],
+});

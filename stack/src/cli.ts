@@ -1,0 +1,127 @@
+import { parseArgs } from "node:util";
+import { FAULT_DESCRIPTIONS, FAULT_NAMES, parseFaultSpec } from "./faults.ts";
+import { bootStack, DEFAULT_PORTS, type StackPorts } from "./stack.ts";
+
+const PORT_VARS: Record<keyof StackPorts, string> = {
+  frontend: "STACK_FRONTEND_PORT",
+  backend: "STACK_BACKEND_PORT",
+  supabase: "STACK_SUPABASE_PORT",
+  db: "STACK_DB_PORT",
+  mailApi: "STACK_MAIL_API_PORT",
+  smtp: "STACK_SMTP_PORT",
+  control: "STACK_CONTROL_PORT",
+};
+
+const USAGE = `Usage: npm run stack -- [--fault NAME[=VALUE]]... [--free-ports] [--env-file PATH]
+
+Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
+loopback in the foreground and writes its URLs and keys to .stack/stack.env.
+Ctrl-C stops every part and removes the database.
+
+  --fault NAME[=VALUE]  switch a fault on from the start (also STACK_FAULTS=a,b=1)
+  --free-ports          pick free ports for every part (same as every STACK_*_PORT=0)
+  --env-file PATH       where to write the dotenv file (STACK_ENV_FILE)
+  --help                this text
+
+Ports (env var, default): ${Object.entries(PORT_VARS)
+  .map(([key, name]) => `${name}=${DEFAULT_PORTS[key as keyof StackPorts]}`)
+  .join(", ")}
+
+Faults:
+${FAULT_NAMES.map((name) => `  ${name.padEnd(18)} ${FAULT_DESCRIPTIONS[name]}`).join("\n")}
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`stack: ${message}\n`);
+  process.exit(2);
+}
+
+function readPorts(freePorts: boolean): Partial<StackPorts> {
+  const ports: Partial<StackPorts> = {};
+  for (const [key, name] of Object.entries(PORT_VARS) as Array<[keyof StackPorts, string]>) {
+    const raw = freePorts ? "0" : process.env[name];
+    if (raw === undefined || raw === "") continue;
+    const port = Number(raw);
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+      fail(`${name} must be a port number from 0 to 65535, got "${raw}"`);
+    }
+    ports[key] = port;
+  }
+  return ports;
+}
+
+async function main(): Promise<void> {
+  let args: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+  const OPTIONS = {
+    fault: { type: "string", multiple: true },
+    "free-ports": { type: "boolean" },
+    "env-file": { type: "string" },
+    help: { type: "boolean" },
+  } as const;
+  try {
+    args = parseArgs({ options: OPTIONS, strict: true }).values;
+  } catch (error) {
+    fail(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+  if (args.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const faults = [
+    ...(process.env.STACK_FAULTS ?? "").split(",").filter((item) => item.trim() !== ""),
+    ...(args.fault ?? []),
+  ];
+  for (const spec of faults) {
+    try {
+      parseFaultSpec(spec);
+    } catch (error) {
+      fail(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  const stack = await bootStack({
+    ports: readPorts(args["free-ports"] ?? false),
+    faults,
+    envFile: args["env-file"] ?? process.env.STACK_ENV_FILE ?? ".stack/stack.env",
+    jwtSecret: process.env.STACK_JWT_SECRET || undefined,
+    logStream: process.stdout,
+  }).catch((error: unknown) =>
+    fail(`could not boot: ${error instanceof Error ? error.message : String(error)}`),
+  );
+
+  const { urls } = stack;
+  process.stdout.write(
+    `${[
+      `Reference stack up in ${stack.bootMs.total?.toFixed(0)} ms`,
+      `  frontend   ${urls.frontend}`,
+      `  backend    ${urls.backend}`,
+      `  supabase   ${urls.supabase}  (Auth /auth/v1, Data API /rest/v1)`,
+      `  database   ${urls.db.replace(/:[^:@/]+@/, ":***@")}`,
+      `  mail sink  ${urls.mailApi}/messages  (SMTP ${urls.smtp})`,
+      `  control    ${urls.control}/faults`,
+      `  env file   ${stack.envFile ?? "(none)"}`,
+      faults.length > 0 ? `  faults on  ${faults.join(", ")}` : "",
+      "Ctrl-C to stop.",
+      "",
+    ]
+      .filter((line) => line !== "")
+      .join("\n")}\n`,
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write("Stopping the reference stack…\n");
+    await stack.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  stack.crashed.catch((error: Error) => {
+    process.stderr.write(`stack: a part crashed: ${error.message}\n`);
+    void stop(1);
+  });
+}
+
+await main();

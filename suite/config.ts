@@ -1,0 +1,183 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import dotenv from "dotenv";
+import { z } from "zod";
+
+/**
+ * The suite's configuration: parsed once, from the process environment after
+ * `.env` and then `.env.<SYNTHETIC_ENV>` (neither overrides a variable already
+ * set). Errors name every bad variable and never echo a secret's value.
+ */
+
+export const TARGET_VARS = ["FRONTEND_URL", "BACKEND_URL", "SUPABASE_URL"] as const;
+export const SECRET_VARS = [
+  "SUPABASE_SERVICE_ROLE_KEY",
+  "SUPABASE_ANON_KEY",
+  "SUPABASE_DB_URL",
+  "VERCEL_PROTECTION_BYPASS",
+  "SUPABASE_JWT_SECRET",
+] as const;
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((value) => /^https?:\/\/[^\s/]+/i.test(value) && URL.canParse(value), {
+    message: "must be an http(s) URL, e.g. https://app.example.com",
+  })
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const jwtLike = z
+  .string()
+  .trim()
+  .refine(
+    (value) =>
+      /^[\w-]+\.[\w-]+\.[\w-]+$/.test(value) || /^sb_(publishable|secret)_\S+$/.test(value),
+    {
+      message: "must be a Supabase API key (a JWT, or an sb_publishable_/sb_secret_ key)",
+    },
+  );
+
+const flag = z
+  .enum(["1", "0", "true", "false", "yes", "no", ""])
+  .optional()
+  .transform((value) => value === "1" || value === "true" || value === "yes");
+
+const schema = z.object({
+  SYNTHETIC_ENV: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z][a-z0-9-]{0,31}$/,
+      "must be a short lower-case name such as local, staging or production",
+    )
+    .default("local"),
+  FRONTEND_URL: httpUrl,
+  BACKEND_URL: httpUrl,
+  SUPABASE_URL: httpUrl,
+  SUPABASE_ANON_KEY: jwtLike,
+  SUPABASE_SERVICE_ROLE_KEY: jwtLike,
+  SUPABASE_DB_URL: z
+    .string()
+    .trim()
+    .refine((value) => /^postgres(ql)?:\/\/\S+$/.test(value) && URL.canParse(value), {
+      message: "must be a postgres:// connection URL",
+    })
+    .optional(),
+  SYNTHETIC_EMAIL_DOMAIN: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, "must be a domain name such as example.com")
+    .default("example.com"),
+  SYNTHETIC_EMAIL_PREFIX: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z][a-z0-9]{1,19}$/,
+      "must be 2-20 lower-case letters or digits, starting with a letter",
+    )
+    .default("synthetic"),
+  VERCEL_PROTECTION_BYPASS: z.string().trim().min(1).optional(),
+  SUPABASE_JWT_SECRET: z.string().trim().min(16, "must be at least 16 characters").optional(),
+  SYNTHETIC_RUN_ID: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9]{4,16}$/, "must be 4-16 lower-case letters or digits")
+    .optional(),
+  SYNTHETIC_RUN_KIND: z.enum(["acceptance", "scheduled"]).default("acceptance"),
+  SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION: flag,
+});
+
+export type TargetConfig = {
+  env: string;
+  frontendUrl: string;
+  backendUrl: string;
+  supabaseUrl: string;
+  anonKey: string;
+  serviceRoleKey: string;
+  dbUrl: string | undefined;
+  emailDomain: string;
+  emailPrefix: string;
+  vercelBypass: string | undefined;
+  /** Optional: only used to prove the frontend does not ship it. */
+  jwtSecret: string | undefined;
+  runId: string;
+  runKind: "acceptance" | "scheduled";
+  /** production runs only @readonly journeys (plus registration with cleanup) unless widened. */
+  readOnly: boolean;
+  /** The secret values in this configuration, for redaction and leak scans. */
+  secrets: string[];
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads .env files into process.env (without overriding what is set) from `dir`. */
+export function loadDotenv(dir = process.cwd(), env: NodeJS.ProcessEnv = process.env): void {
+  const load = (file: string) => {
+    const full = path.join(dir, file);
+    if (existsSync(full))
+      dotenv.config({ path: full, processEnv: env as Record<string, string>, quiet: true });
+  };
+  load(".env");
+  const name = env.SYNTHETIC_ENV?.trim();
+  if (name && /^[a-z][a-z0-9-]{0,31}$/.test(name)) load(`.env.${name}`);
+}
+
+/** True when the environment names no target at all: the suite then boots the reference stack. */
+export function hasNoTarget(env: NodeJS.ProcessEnv = process.env): boolean {
+  return TARGET_VARS.every((name) => !env[name]?.trim());
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): TargetConfig {
+  const input = Object.fromEntries(
+    Object.keys(schema.shape).map((key) => [key, emptyToUndefined(env[key])]),
+  );
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "configuration");
+      const missing = input[name] === undefined;
+      return missing ? `${name} is required` : `${name} ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)].sort());
+  }
+  const value = result.data;
+  const runId = value.SYNTHETIC_RUN_ID ?? newRunId();
+  const secrets = [
+    value.SUPABASE_SERVICE_ROLE_KEY,
+    value.SUPABASE_DB_URL,
+    value.VERCEL_PROTECTION_BYPASS,
+    value.SUPABASE_JWT_SECRET,
+  ].filter((item): item is string => Boolean(item));
+  return {
+    env: value.SYNTHETIC_ENV,
+    frontendUrl: value.FRONTEND_URL,
+    backendUrl: value.BACKEND_URL,
+    supabaseUrl: value.SUPABASE_URL,
+    anonKey: value.SUPABASE_ANON_KEY,
+    serviceRoleKey: value.SUPABASE_SERVICE_ROLE_KEY,
+    dbUrl: value.SUPABASE_DB_URL,
+    emailDomain: value.SYNTHETIC_EMAIL_DOMAIN.toLowerCase(),
+    emailPrefix: value.SYNTHETIC_EMAIL_PREFIX,
+    vercelBypass: value.VERCEL_PROTECTION_BYPASS,
+    jwtSecret: value.SUPABASE_JWT_SECRET,
+    runId,
+    runKind: value.SYNTHETIC_RUN_KIND,
+    readOnly: value.SYNTHETIC_ENV === "production" && !value.SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION,
+    secrets,
+  };
+}
+
+export function newRunId(): string {
+  const time = Date.now().toString(36).slice(-6);
+  const random = Math.random().toString(36).slice(2, 6).padEnd(4, "0");
+  return `${time}${random}`;
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === "" ? undefined : value;
+}

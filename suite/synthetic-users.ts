@@ -1,0 +1,131 @@
+import { randomBytes } from "node:crypto";
+import type { SupabaseClient, User } from "@supabase/supabase-js";
+
+/**
+ * Synthetic users are recognisable by their address,
+ * `<prefix>-<runId>-w<worker>-<random>@<domain>`, and by
+ * `user_metadata.synthetic = true` with the run id, so a sweeper can find
+ * leftovers on a shared environment without touching real users.
+ */
+export interface SyntheticIdentity {
+  prefix: string;
+  runId: string;
+  workerIndex: number;
+  domain: string;
+}
+
+export interface SyntheticUser {
+  id: string;
+  email: string;
+  password: string;
+  fullName: string;
+}
+
+const EMAIL = /^([a-z][a-z0-9]{1,19})-([a-z0-9]{4,16})-w(\d{1,3})-([a-z0-9]{6,})@(.+)$/;
+
+export function syntheticEmail(identity: SyntheticIdentity): string {
+  const random = randomBytes(6).toString("hex");
+  return `${identity.prefix}-${identity.runId}-w${identity.workerIndex}-${random}@${identity.domain}`;
+}
+
+/** The run and worker a synthetic address belongs to; undefined for any other address. */
+export function parseSyntheticEmail(
+  email: string,
+  prefix: string,
+): { runId: string; workerIndex: number } | undefined {
+  const match = EMAIL.exec(email.toLowerCase());
+  if (!match || match[1] !== prefix) return undefined;
+  return { runId: match[2] ?? "", workerIndex: Number(match[3]) };
+}
+
+export function syntheticPassword(): string {
+  return `Sy-${randomBytes(12).toString("base64url")}9`;
+}
+
+export function syntheticMetadata(runId: string, fullName: string): Record<string, unknown> {
+  return { synthetic: true, run_id: runId, full_name: fullName };
+}
+
+export function isSyntheticUser(
+  user: Pick<User, "email" | "user_metadata">,
+  prefix: string,
+): boolean {
+  return (
+    user.user_metadata?.synthetic === true &&
+    parseSyntheticEmail(user.email ?? "", prefix) !== undefined
+  );
+}
+
+/** Creates a confirmed synthetic user through the admin API. */
+export async function createSyntheticUser(
+  admin: SupabaseClient,
+  identity: SyntheticIdentity,
+): Promise<SyntheticUser> {
+  const email = syntheticEmail(identity);
+  const password = syntheticPassword();
+  const fullName = `Synthetic ${identity.runId} w${identity.workerIndex}`;
+  const { data, error } = await admin.auth.admin.createUser({
+    email,
+    password,
+    email_confirm: true,
+    user_metadata: syntheticMetadata(identity.runId, fullName),
+  });
+  if (error || !data.user) {
+    throw new Error(
+      `admin createUser failed for ${email}: ${error?.status ?? ""} ${error?.code ?? ""} ${error?.message ?? "no user returned"}`,
+    );
+  }
+  return { id: data.user.id, email, password, fullName };
+}
+
+/** Deletes a user by id; a user already gone counts as deleted. */
+export async function deleteUser(admin: SupabaseClient, id: string): Promise<void> {
+  const { error } = await admin.auth.admin.deleteUser(id);
+  if (error && error.status !== 404) {
+    throw new Error(
+      `admin deleteUser ${id} failed: ${error.status ?? ""} ${error.code ?? ""} ${error.message}`,
+    );
+  }
+}
+
+/** Finds a user by email through the admin API's pages (newest first, so recent users come early). */
+export async function findUserByEmail(
+  admin: SupabaseClient,
+  email: string,
+  maxPages = 20,
+): Promise<User | undefined> {
+  const wanted = email.toLowerCase();
+  for (let page = 1; page <= maxPages; page++) {
+    const { data, error } = await admin.auth.admin.listUsers({ page, perPage: 200 });
+    if (error) throw new Error(`admin listUsers failed: ${error.status ?? ""} ${error.message}`);
+    const hit = data.users.find((user) => user.email?.toLowerCase() === wanted);
+    if (hit) return hit;
+    if (data.users.length < 200) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Deletes synthetic users (by address pattern and metadata) older than
+ * `olderThanMinutes`. Returns how many were found and deleted.
+ */
+export async function sweepSyntheticUsers(
+  admin: SupabaseClient,
+  options: { prefix: string; olderThanMinutes: number; now?: Date },
+): Promise<{ scanned: number; deleted: number }> {
+  const cutoff = (options.now ?? new Date()).getTime() - options.olderThanMinutes * 60_000;
+  const doomed: string[] = [];
+  let scanned = 0;
+  for (let page = 1; ; page++) {
+    const { data, error } = await admin.auth.admin.listUsers({ page, perPage: 200 });
+    if (error) throw new Error(`admin listUsers failed: ${error.status ?? ""} ${error.message}`);
+    scanned += data.users.length;
+    for (const user of data.users) {
+      if (isSyntheticUser(user, options.prefix) && Date.parse(user.created_at) < cutoff)
+        doomed.push(user.id);
+    }
+    if (data.users.length < 200) break;
+  }
+  for (const id of doomed) await deleteUser(admin, id);
+  return { scanned, deleted: doomed.length };
+}

@@ -1,0 +1,55 @@
+import type { ConsoleMessage, Request } from "@playwright/test";
+import { app } from "../../contract/app.ts";
+import { expect, test } from "../../fixtures/index.ts";
+
+test.describe("frontend pages", () => {
+  test("home renders with no console errors and no failed requests", {
+    tag: ["@smoke", "@critical", "@readonly", "@root"],
+  }, async ({ page }) => {
+    const problems: string[] = [];
+    page.on("console", (message: ConsoleMessage) => {
+      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
+    });
+    page.on("pageerror", (error) => problems.push(`uncaught exception: ${error.message}`));
+    page.on("requestfailed", (request: Request) =>
+      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
+    );
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    });
+
+    const response = await page.goto(app.pages.home.path);
+    expect(response?.status(), "home page status").toBeLessThan(400);
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(app.pages.home.heading);
+    await recordNavigationTimings(page);
+    expect(problems, problems.join("\n")).toEqual([]);
+  });
+
+  test("a signed-out visit to the dashboard lands on login", {
+    tag: ["@critical", "@readonly"],
+  }, async ({ page }) => {
+    await page.goto(app.pages.dashboard.path);
+    await expect(page).toHaveURL(new RegExp(`${app.pages.login.path}$`));
+    await expect(page.getByLabel(app.forms.login.email)).toBeVisible();
+  });
+});
+
+async function recordNavigationTimings(page: import("@playwright/test").Page): Promise<void> {
+  const timings = await page.evaluate(
+    () =>
+      new Promise<{ ttfb: number; lcp: number | null }>((resolve) => {
+        const [nav] = performance.getEntriesByType("navigation") as PerformanceNavigationTiming[];
+        const ttfb = nav ? nav.responseStart - nav.requestStart : -1;
+        new PerformanceObserver((list) => {
+          const entries = list.getEntries();
+          resolve({ ttfb, lcp: entries.at(-1)?.startTime ?? null });
+        }).observe({ type: "largest-contentful-paint", buffered: true });
+        // Buffered LCP entries arrive in a task after observe(); two frames later there is none to come.
+        requestAnimationFrame(() => requestAnimationFrame(() => resolve({ ttfb, lcp: null })));
+      }),
+  );
+  test.info().annotations.push({
+    type: "navigation timings",
+    description: `TTFB ${timings.ttfb.toFixed(0)} ms, LCP ${timings.lcp === null ? "n/a" : `${timings.lcp.toFixed(0)} ms`}`,
+  });
+}

@@ -1,0 +1,49 @@
+import { app } from "../../contract/app.ts";
+import { expect, test } from "../../fixtures/index.ts";
+
+const { table, nameColumn } = app.profiles;
+
+test.describe("row level security on profiles", () => {
+  test("the anon key reads no profiles", { tag: ["@critical"] }, async ({
+    users,
+    newAnonClient,
+  }) => {
+    await users.create();
+    const { data, error } = await newAnonClient().from(table).select("id").limit(5);
+    const rows = data?.length ?? 0;
+    expect(
+      rows,
+      `the anon key read ${rows} ${table} rows${error ? "" : ": row level security is off or a policy is too wide"}`,
+    ).toBe(0);
+  });
+
+  test("a user can neither read nor update another user's profile", { tag: ["@critical"] }, async ({
+    users,
+    newAnonClient,
+    admin,
+  }) => {
+    const [alice, bob] = await Promise.all([users.create(), users.create()]);
+    const client = newAnonClient();
+    const signIn = await client.auth.signInWithPassword({
+      email: alice.email,
+      password: alice.password,
+    });
+    expect(signIn.error, `sign-in as user A failed: ${signIn.error?.message}`).toBeNull();
+
+    await test.step("read", async () => {
+      const { data } = await client.from(table).select("id").eq("id", bob.id);
+      expect(data?.length ?? 0, "user A can read user B's profile").toBe(0);
+    });
+    await test.step("update", async () => {
+      await client
+        .from(table)
+        .update({ [nameColumn]: "changed by A" })
+        .eq("id", bob.id);
+      const { data } = await admin.from(table).select(nameColumn).eq("id", bob.id).single();
+      expect(
+        (data as Record<string, unknown> | null)?.[nameColumn],
+        "user A changed user B's profile",
+      ).toBe(bob.fullName);
+    });
+  });
+});

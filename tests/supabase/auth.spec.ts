@@ -1,0 +1,89 @@
+import { app } from "../../contract/app.ts";
+import { expect, test } from "../../fixtures/index.ts";
+
+test.describe("Supabase Auth", () => {
+  test("sign-up, sign-in, getUser, refresh, update, sign-out", {
+    tag: ["@critical", "@smoke"],
+  }, async ({ users, newAnonClient }) => {
+    const fresh = users.fresh();
+    const client = newAnonClient();
+
+    const signUp = await test.step("signUp", () =>
+      client.auth.signUp({
+        email: fresh.email,
+        password: fresh.password,
+        options: { data: { [app.signUpNameField]: fresh.fullName, synthetic: true } },
+      }));
+    expect(
+      signUp.error,
+      `signUp failed: ${signUp.error?.code} ${signUp.error?.message}`,
+    ).toBeNull();
+    expect(signUp.data.user?.email).toBe(fresh.email);
+
+    const signIn = await test.step("signInWithPassword", () =>
+      client.auth.signInWithPassword({ email: fresh.email, password: fresh.password }));
+    expect(
+      signIn.error,
+      `signInWithPassword failed: ${signIn.error?.code} ${signIn.error?.message}`,
+    ).toBeNull();
+    const firstRefresh = signIn.data.session?.refresh_token;
+    expect(firstRefresh, "sign-in returned no session").toBeTruthy();
+
+    await test.step("getUser", async () => {
+      const { data, error } = await client.auth.getUser();
+      expect(error, `getUser failed: ${error?.message}`).toBeNull();
+      expect(data.user?.email).toBe(fresh.email);
+    });
+
+    await test.step("refreshSession", async () => {
+      const { data, error } = await client.auth.refreshSession();
+      expect(error, `refreshSession failed: ${error?.message}`).toBeNull();
+      expect(data.session?.refresh_token, "refresh must rotate the refresh token").not.toBe(
+        firstRefresh,
+      );
+    });
+
+    await test.step("updateUser", async () => {
+      const { data, error } = await client.auth.updateUser({ data: { nickname: "synthetic" } });
+      expect(error, `updateUser failed: ${error?.message}`).toBeNull();
+      expect(data.user?.user_metadata).toMatchObject({
+        nickname: "synthetic",
+        [app.signUpNameField]: fresh.fullName,
+      });
+    });
+
+    await test.step("signOut, then refresh fails", async () => {
+      const { data } = await client.auth.getSession();
+      const refreshToken = data.session?.refresh_token ?? "";
+      const signOut = await client.auth.signOut();
+      expect(signOut.error, `signOut failed: ${signOut.error?.message}`).toBeNull();
+      const again = await newAnonClient().auth.refreshSession({ refresh_token: refreshToken });
+      expect(again.error, "a refresh token still works after sign-out").not.toBeNull();
+    });
+  });
+
+  test("wrong password is invalid_credentials", { tag: ["@readonly"] }, async ({
+    users,
+    newAnonClient,
+  }) => {
+    const user = await users.create();
+    const { error } = await newAnonClient().auth.signInWithPassword({
+      email: user.email,
+      password: `${user.password}x`,
+    });
+    expect(
+      error?.code,
+      `expected invalid_credentials, got ${error?.status} ${error?.code} ${error?.message}`,
+    ).toBe("invalid_credentials");
+  });
+
+  test("admin listUsers finds the synthetic user", async ({ users, admin }) => {
+    const user = await users.create();
+    const { data, error } = await admin.auth.admin.listUsers({ page: 1, perPage: 50 });
+    expect(error, `listUsers failed: ${error?.message}`).toBeNull();
+    expect(
+      data.users.map((item) => item.id),
+      "the newest users do not include the one just created",
+    ).toContain(user.id);
+  });
+});
