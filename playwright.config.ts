@@ -33,7 +33,12 @@ export default defineConfig({
   expect: { timeout: 5_000 },
   // Against production only read-only journeys and registration-with-cleanup run, unless widened.
   grep: env === "production" && !widened ? /@readonly|@registration/ : undefined,
-  reporter: [["list"], ["junit", { outputFile: "test-results/junit.xml" }]],
+  reporter: [
+    [process.env.CI ? "dot" : "list"],
+    ["junit", { outputFile: "test-results/junit.xml" }],
+    ["html", { open: "never", outputFolder: "playwright-report" }],
+    ["./reporters/summary-reporter.ts"],
+  ],
   use: {
     trace: "retain-on-failure",
     screenshot: "only-on-failure",

@@ -12,7 +12,7 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
   control: "STACK_CONTROL_PORT",
 };
 
-const USAGE = `Usage: npm run stack -- [--fault NAME[=VALUE]]... [--free-ports] [--env-file PATH]
+const USAGE = `Usage: npm run stack -- [--fault NAME[=VALUE]]... [--free-ports] [--env-out PATH]
 
 Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
 loopback in the foreground and writes its URLs and keys to .stack/stack.env.
@@ -20,7 +20,7 @@ Ctrl-C stops every part and removes the database.
 
   --fault NAME[=VALUE]  switch a fault on from the start (also STACK_FAULTS=a,b=1)
   --free-ports          pick free ports for every part (same as every STACK_*_PORT=0)
-  --env-file PATH       where to write the dotenv file (STACK_ENV_FILE)
+  --env-out PATH        where to write the dotenv file (STACK_ENV_FILE)
   --help                this text
 
 Ports (env var, default): ${Object.entries(PORT_VARS)
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const OPTIONS = {
     fault: { type: "string", multiple: true },
     "free-ports": { type: "boolean" },
-    "env-file": { type: "string" },
+    "env-out": { type: "string" },
     help: { type: "boolean" },
   } as const;
   try {
@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const stack = await bootStack({
     ports: readPorts(args["free-ports"] ?? false),
     faults,
-    envFile: args["env-file"] ?? process.env.STACK_ENV_FILE ?? ".stack/stack.env",
+    envFile: args["env-out"] ?? process.env.STACK_ENV_FILE ?? ".stack/stack.env",
     jwtSecret: process.env.STACK_JWT_SECRET || undefined,
     logStream: process.stdout,
   }).catch((error: unknown) =>

@@ -22,7 +22,7 @@ create policy "Profiles are updatable by their owner"
   using ((select auth.uid()) = id)
   with check ((select auth.uid()) = id);
 
-create function public.handle_new_user()
+create or replace function public.handle_new_user()
 returns trigger
 language plpgsql
 security definer
@@ -39,7 +39,7 @@ create trigger on_auth_user_created
   after insert on auth.users
   for each row execute procedure public.handle_new_user();
 
-create function public.touch_updated_at()
+create or replace function public.touch_updated_at()
 returns trigger
 language plpgsql
 set search_path = ''

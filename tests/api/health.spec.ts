@@ -5,7 +5,9 @@ test.describe("backend health", () => {
   test("GET /health is up and reaches the database", {
     tag: ["@smoke", "@critical", "@readonly", "@root"],
   }, async ({ backend }) => {
+    const started = performance.now();
     const response = await backend.get(app.api.health);
+    const elapsed = Math.round(performance.now() - started);
     const body = await response.json().catch(() => ({}));
     expect(
       response.status(),
@@ -14,6 +16,10 @@ test.describe("backend health", () => {
     expect(body.checks?.database?.ok, "backend /health says the database is unreachable").toBe(
       true,
     );
+    expect(
+      elapsed,
+      `backend /health took ${elapsed} ms (budget ${app.api.healthBudgetMs} ms)`,
+    ).toBeLessThanOrEqual(app.api.healthBudgetMs);
     test.info().annotations.push({
       type: "backend version",
       description: `${body.version} (${body.commit})`,

@@ -1,0 +1,14 @@
+import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import WebSocket from "ws";
+
+/**
+ * A supabase-js client for server-side use: no persisted session, no timers,
+ * and the `ws` transport, since Node 20 has no global WebSocket and
+ * supabase-js refuses to build its realtime client without one.
+ */
+export function newSupabaseClient(url: string, key: string): SupabaseClient {
+  return createClient(url, key, {
+    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
+  });
+}
