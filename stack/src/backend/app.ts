@@ -1,0 +1,95 @@
+import type { Writable } from "node:stream";
+import { setTimeout as delay } from "node:timers/promises";
+import cors from "@fastify/cors";
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
+import { DEFAULT_LATENCY_MS, type FaultSwitches } from "../faults.ts";
+import { registerAuthRoutes } from "./auth-routes.ts";
+import { ApiError, toApiError } from "./errors.ts";
+import { registerHealth } from "./health.ts";
+import { logEveryRequest, loggerOptions } from "./logging.ts";
+import { registerMeRoutes } from "./me-routes.ts";
+import { requestIdOf } from "./request-id.ts";
+import { supabaseFactory } from "./supabase-client.ts";
+
+export interface BackendOptions {
+  host: string;
+  port: number;
+  supabaseUrl: string;
+  supabaseAnonKey: string;
+  supabaseServiceRoleKey: string;
+  /** The only origin CORS lets in, e.g. http://127.0.0.1:3000 */
+  frontendOrigin: string;
+  version: string;
+  commit: string;
+  faults: FaultSwitches;
+  /** Receives the JSON log lines; no logging without it. */
+  logStream?: Writable;
+}
+
+export const BODY_LIMIT_BYTES = 16 * 1024;
+
+/** The backend (Render's role) as a Fastify app, not yet listening. */
+export async function createBackendApp(options: BackendOptions): Promise<FastifyInstance> {
+  const { faults } = options;
+  const app = Fastify({
+    logger: loggerOptions(options.logStream),
+    // logEveryRequest writes one line per request instead of Fastify's two.
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: "request_id",
+    }),
+    genReqId: requestIdOf,
+    bodyLimit: BODY_LIMIT_BYTES,
+    frameworkErrors: (_error, _request, reply: FastifyReply) => {
+      const error = new ApiError(400, "invalid_input", "The request URL is malformed");
+      reply.code(error.status).send(error.toBody());
+    },
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+    if (faults.on("backend-latency")) {
+      await delay(faults.value("backend-latency") ?? DEFAULT_LATENCY_MS);
+    }
+  });
+  logEveryRequest(app);
+
+  const frontendOrigin = new URL(options.frontendOrigin).origin;
+  await app.register(cors, {
+    origin: (origin, callback) => {
+      callback(null, origin === frontendOrigin && !faults.on("cors-refused"));
+    },
+    methods: ["GET", "POST", "PATCH", "OPTIONS"],
+    allowedHeaders: ["content-type", "authorization", "x-request-id"],
+    exposedHeaders: ["x-request-id"],
+    maxAge: 600,
+  });
+
+  app.setErrorHandler((thrown, request, reply) => {
+    const error = toApiError(thrown);
+    if (error.status >= 500) {
+      const { cause } = error;
+      request.log.error(
+        cause instanceof Error
+          ? { code: error.code, err: cause }
+          : { code: error.code, detail: cause },
+        "request failed",
+      );
+    }
+    return reply.code(error.status).send(error.toBody());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new ApiError(
+      404,
+      "not_found",
+      `No route for ${request.method} ${request.url.split("?")[0]}`,
+    );
+    return reply.code(404).send(error.toBody());
+  });
+
+  const supabaseFor = supabaseFactory(options.supabaseUrl, options.supabaseAnonKey);
+  registerHealth(app, options);
+  registerAuthRoutes(app, supabaseFor, faults);
+  registerMeRoutes(app, supabaseFor);
+  return app;
+}

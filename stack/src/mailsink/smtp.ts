@@ -1,0 +1,58 @@
+import { simpleParser } from "mailparser";
+import { SMTPServer } from "smtp-server";
+import type { Inbox } from "./inbox.ts";
+
+export interface SmtpOptions {
+  inbox: Inbox;
+  maxMessageBytes: number;
+}
+
+/**
+ * An SMTP server that accepts everything: auth is optional, and any user and
+ * password is accepted, so an app configured with SMTP credentials works.
+ */
+export function createSmtpServer({ inbox, maxMessageBytes }: SmtpOptions): SMTPServer {
+  return new SMTPServer({
+    name: "mailsink.local",
+    banner: "reference stack mail sink",
+    authOptional: true,
+    allowInsecureAuth: true,
+    authMethods: ["PLAIN", "LOGIN"],
+    disabledCommands: ["STARTTLS"],
+    size: maxMessageBytes,
+    rejectOversized: true,
+    logger: false,
+    closeTimeout: 1000,
+    onAuth(auth, _session, callback) {
+      callback(null, { user: auth.username ?? "anonymous" });
+    },
+    onData(stream, session, callback) {
+      // Buffer at most the limit; past it the rest is drained and the server answers 552.
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => {
+        if (!stream.sizeExceeded) chunks.push(chunk);
+      });
+      stream.on("end", () => {
+        if (stream.sizeExceeded) {
+          callback();
+          return;
+        }
+        simpleParser(Buffer.concat(chunks))
+          .then((mail) => {
+            const envelopeTo = session.envelope.rcptTo.map((rcpt) => rcpt.address);
+            const mailFrom = session.envelope.mailFrom;
+            inbox.add(mail, envelopeTo, mailFrom ? mailFrom.address : "");
+            callback();
+          })
+          .catch((error: unknown) => {
+            const reason = error instanceof Error ? error.message : String(error);
+            callback(
+              Object.assign(new Error(`message could not be parsed: ${reason}`), {
+                responseCode: 554,
+              }),
+            );
+          });
+      });
+    },
+  });
+}
