@@ -1,0 +1,88 @@
+import { createHash, randomInt } from "node:crypto";
+import type { SupabaseContext } from "../context.ts";
+import { AUTH } from "./config.ts";
+import { AuthError, internalError } from "./errors.ts";
+
+/** GoTrue's GenerateTokenHash: what links carry and the users table stores. */
+export function tokenHash(emailOrPhone: string, otp: string): string {
+  return createHash("sha224")
+    .update(emailOrPhone + otp)
+    .digest("hex");
+}
+
+export function newOtp(): string {
+  return String(randomInt(0, 10 ** AUTH.emailOtpLength)).padStart(AUTH.emailOtpLength, "0");
+}
+
+/** GoTrue refuses a second email of one kind within SMTP_MAX_FREQUENCY. */
+export function checkEmailFrequency(lastSentAt: Date | null): void {
+  if (!lastSentAt) return;
+  const waitMs = lastSentAt.getTime() + AUTH.emailMaxFrequencySeconds * 1000 - Date.now();
+  if (waitMs > 0) {
+    throw new AuthError(
+      429,
+      "over_email_send_rate_limit",
+      `For security purposes, you can only request this after ${Math.floor(waitMs / 1000)} seconds.`,
+    );
+  }
+}
+
+/** The link in auth emails, as GoTrue's mailer builds it (redirect_to escaped only if needed). */
+export function verifyLink(
+  context: SupabaseContext,
+  hash: string,
+  type: string,
+  redirectTo: string,
+): string {
+  const redirect = /[&=#]/.test(redirectTo) ? encodeURIComponent(redirectTo) : redirectTo;
+  return `${context.publicUrl}/auth/v1/verify?token=${encodeURIComponent(hash)}&type=${encodeURIComponent(type)}&redirect_to=${redirect}`;
+}
+
+const HTML_ESCAPES: Record<string, string> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&#34;",
+  "'": "&#39;",
+};
+
+/** As Go's html/template escapes values in GoTrue's templates. */
+const escapeHtml = (value: string) =>
+  value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+
+const TEMPLATES = {
+  recovery: {
+    subject: "Reset your password",
+    html: (link: string) =>
+      `<h2>Reset your password</h2>\n\n<p>We received a request to reset your password. Follow the link below to choose a new one.</p>\n<p><a href="${escapeHtml(link)}">Reset password</a></p>\n<p>If you didn't request this, you can safely ignore this email.</p>`,
+    text: (link: string, otp: string) =>
+      `Reset your password\n\nFollow this link to choose a new password:\n${link}\n\nOr enter this code: ${otp}\n\nIf you didn't request this, you can safely ignore this email.\n`,
+  },
+  email_change: {
+    subject: "Confirm your new email address",
+    html: (link: string, _otp: string, newEmail = "") =>
+      `<h2>Confirm your new email address</h2>\n\n<p>Follow the link below to confirm ${escapeHtml(newEmail)} as your new email address.</p>\n<p><a href="${escapeHtml(link)}">Confirm new email address</a></p>\n<p>If you didn't request this change, you can safely ignore this email.</p>`,
+    text: (link: string, otp: string, newEmail = "") =>
+      `Confirm your new email address\n\nFollow this link to confirm ${newEmail} as your new email address:\n${link}\n\nOr enter this code: ${otp}\n`,
+  },
+} as const;
+
+/** Sends an auth email; a transport failure becomes GoTrue's 500 for that kind of email. */
+export async function sendAuthMail(
+  context: SupabaseContext,
+  kind: keyof typeof TEMPLATES,
+  mail: { to: string; link: string; otp: string; newEmail?: string },
+): Promise<void> {
+  const template = TEMPLATES[kind];
+  try {
+    await context.mailer.send({
+      to: mail.to,
+      subject: template.subject,
+      html: template.html(mail.link, mail.otp, mail.newEmail),
+      text: template.text(mail.link, mail.otp, mail.newEmail),
+    });
+  } catch (error) {
+    const what = kind === "recovery" ? "recovery email" : "email change email";
+    throw internalError(`Error sending ${what}`, error);
+  }
+}
