@@ -62,9 +62,10 @@ export async function verifyJwt(token: string, jwtSecret: string): Promise<Verif
 
 /**
  * The Supabase gateway's key mapping: an `Authorization` header that is present
- * and not `Bearer sb_…` is kept; otherwise a secret `apikey` becomes the
- * service_role JWT and a publishable one the anon JWT. Returns the bearer token
- * the API behind the gateway sees, or undefined when there is none.
+ * and not `Bearer sb_…` is kept; otherwise a secret key (in `apikey` or the
+ * bearer) becomes the service_role JWT and a publishable one the anon JWT.
+ * A legacy JWT `apikey` is not copied into `Authorization` (the gateway hides
+ * it), so the API then sees no bearer at all. Returns the bearer the API sees.
  */
 export function gatewayBearer(
   keys: ProjectKeys,
@@ -76,8 +77,7 @@ export function gatewayBearer(
   const candidate = bearer ?? first(headers.apikey);
   if (candidate === keys.secretKey) return keys.serviceRoleKey;
   if (candidate === keys.publishableKey) return keys.anonKey;
-  if (candidate?.startsWith("sb_")) return undefined;
-  return first(headers.apikey);
+  return undefined;
 }
 
 function first(value: string | string[] | undefined): string | undefined {

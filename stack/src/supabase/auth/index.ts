@@ -10,12 +10,9 @@ import { signupRoutes } from "./routes/signup.ts";
 import { tokenRoutes } from "./routes/token.ts";
 import { userRoutes } from "./routes/user.ts";
 import { verifyRoutes } from "./routes/verify.ts";
-import { ensureAuthTables } from "./schema.ts";
 
 /** Supabase Auth (GoTrue) subset, mounted at /auth/v1. */
 export async function authPlugin(app: FastifyInstance, context: SupabaseContext): Promise<void> {
-  await ensureAuthTables(context.pool);
-
   // GoTrue reads every body as JSON whatever its content type; routes decode it (body.ts).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
