@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { CHROMIUM_ARGS, chromiumExecutable } from "./suite/browser.ts";
+import { CHROMIUM_ARGS, chromiumExecutable, videoRecordingAvailable } from "./suite/browser.ts";
 import { ConfigError, hasNoTarget, loadDotenv, newRunId, parseConfig } from "./suite/config.ts";
 
 loadDotenv();
@@ -42,7 +42,7 @@ export default defineConfig({
   use: {
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
-    video: "retain-on-failure",
+    video: videoRecordingAvailable() ? "retain-on-failure" : "off",
     actionTimeout: 10_000,
     navigationTimeout: 15_000,
   },
