@@ -76,12 +76,10 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSe
       options.keys.secretKey,
     ];
     if (!known.includes(presented)) {
-      return reply
-        .code(401)
-        .send({
-          message: "Invalid API key",
-          hint: "Double check your Supabase `anon` or `service_role` API key.",
-        });
+      return reply.code(401).send({
+        message: "Invalid API key",
+        hint: "Double check your Supabase `anon` or `service_role` API key.",
+      });
     }
     request.supabaseBearer = gatewayBearer(options.keys, request.headers);
   });
