@@ -11,6 +11,8 @@ export const app = {
     dashboard: { path: "/dashboard", heading: "Dashboard" },
   },
   forms: {
+    /** How long a person may wait after submitting a form; slowness itself is the health budget's job. */
+    submitTimeoutMs: 15_000,
     register: {
       fullName: "Full name",
       email: "Email",

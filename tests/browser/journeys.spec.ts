@@ -18,6 +18,7 @@ test.describe("frontend journeys", () => {
     await test.step("dashboard shows the profile", async () => {
       await expect(page, "registration did not reach the dashboard").toHaveURL(
         new RegExp(`${app.pages.dashboard.path}$`),
+        { timeout: app.forms.submitTimeoutMs },
       );
       await expect(page.getByTestId(app.dashboard.nameTestId)).toHaveText(fresh.fullName);
       await expect(page.getByTestId(app.dashboard.emailTestId)).toHaveText(fresh.email);
@@ -36,6 +37,7 @@ test.describe("frontend journeys", () => {
       await page.getByRole("button", { name: login.submit }).click();
       await expect(page, "login did not reach the dashboard").toHaveURL(
         new RegExp(`${app.pages.dashboard.path}$`),
+        { timeout: app.forms.submitTimeoutMs },
       );
       await expect(page.getByTestId(app.dashboard.emailTestId)).toHaveText(user.email);
     });
