@@ -10,13 +10,6 @@ import { z } from "zod";
  */
 
 export const TARGET_VARS = ["FRONTEND_URL", "BACKEND_URL", "SUPABASE_URL"] as const;
-export const SECRET_VARS = [
-  "SUPABASE_SERVICE_ROLE_KEY",
-  "SUPABASE_ANON_KEY",
-  "SUPABASE_DB_URL",
-  "VERCEL_PROTECTION_BYPASS",
-  "SUPABASE_JWT_SECRET",
-] as const;
 
 const httpUrl = z
   .string()

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { bootStack, type RunningStack } from "../../stack/src/stack.ts";
+import { newSupabaseClient } from "../supabase-client.ts";
 import { failingProjects, runSuite, type SuiteRun } from "./run-suite.ts";
 
 /**
@@ -70,6 +71,16 @@ const MATRIX: Array<{
 let stack: RunningStack;
 let env: Record<string, string>;
 
+/** Synthetic users still in the project: every test's fixture must have deleted its own, pass or fail. */
+async function leftoverUsers(): Promise<string[]> {
+  const admin = newSupabaseClient(stack.urls.supabase, stack.keys.serviceRoleKey);
+  const { data, error } = await admin.auth.admin.listUsers({ page: 1, perPage: 1000 });
+  assert.equal(error, null, `listUsers: ${error?.message}`);
+  return data.users
+    .map((user) => user.email ?? "")
+    .filter((email) => email.startsWith("synthetic-"));
+}
+
 function describeRun(run: SuiteRun): string {
   const failed = run.tests
     .filter((t) => t.outcome === "unexpected")
@@ -101,6 +112,7 @@ describe("the suite against the reference stack", () => {
       run.tests.filter((t) => t.outcome === "skipped").map((t) => t.title),
       [],
     );
+    assert.deepEqual(await leftoverUsers(), [], "synthetic users left behind");
   });
 
   for (const row of MATRIX) {
@@ -134,6 +146,7 @@ describe("the suite against the reference stack", () => {
           row.fault.split("=")[0] as Parameters<typeof stack.faults.clear>[0],
         );
       }
+      assert.deepEqual(await leftoverUsers(), [], "synthetic users left behind by a failing run");
     });
   }
 

@@ -1,13 +1,12 @@
 import { readFile, rm } from "node:fs/promises";
 import { test } from "../../fixtures/index.ts";
 import { deleteUser } from "../../suite/synthetic-users.ts";
-import { SETUP_USER_FILE, STORAGE_STATE_FILE } from "./files.ts";
+import { AUTH_DIR, SETUP_USER_FILE } from "./files.ts";
 
 test("delete the setup user", async ({ admin }) => {
   const saved = await readFile(SETUP_USER_FILE, "utf8").catch(() => undefined);
   test.skip(saved === undefined, "setup created no user");
   const { id } = JSON.parse(saved ?? "{}") as { id: string };
   await deleteUser(admin, id);
-  await rm(SETUP_USER_FILE, { force: true });
-  await rm(STORAGE_STATE_FILE, { force: true });
+  await rm(AUTH_DIR, { recursive: true, force: true });
 });
