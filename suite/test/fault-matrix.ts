@@ -10,12 +10,14 @@ import { failingProjects, runSuite, type SuiteRun } from "./run-suite.ts";
  * names the fault. Projects that did not run because `setup` failed are
  * listed apart.
  */
-const MATRIX: Array<{
+export interface MatrixRow {
   fault: string;
   failing: string[];
   notRun?: string[];
   message: [string, RegExp];
-}> = [
+}
+
+export const DATABASE_AND_AUTH_FAULTS: MatrixRow[] = [
   {
     fault: "schema-erased",
     failing: ["api", "browser", "schema", "security"],
@@ -43,6 +45,9 @@ const MATRIX: Array<{
     notRun: ["browser"],
     message: ["supabase", /503|unavailable/i],
   },
+];
+
+export const HTTP_FAULTS: MatrixRow[] = [
   { fault: "register-500", failing: ["api", "browser"], message: ["api", /register answered 500/] },
   {
     fault: "backend-latency=1500",
@@ -68,11 +73,8 @@ const MATRIX: Array<{
   },
 ];
 
-let stack: RunningStack;
-let env: Record<string, string>;
-
 /** Synthetic users still in the project: every test's fixture must have deleted its own, pass or fail. */
-async function leftoverUsers(): Promise<string[]> {
+async function leftoverUsers(stack: RunningStack): Promise<string[]> {
   const admin = newSupabaseClient(stack.urls.supabase, stack.keys.serviceRoleKey);
   const { data, error } = await admin.auth.admin.listUsers({ page: 1, perPage: 1000 });
   assert.equal(error, null, `listUsers: ${error?.message}`);
@@ -88,70 +90,82 @@ function describeRun(run: SuiteRun): string {
   return `exit ${run.exitCode}; failed:\n${failed.join("\n") || "  (none)"}\n--- output tail ---\n${run.output.slice(-1500)}`;
 }
 
-describe("the suite against the reference stack", () => {
-  before(async () => {
-    stack = await bootStack({
-      ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
-      envFile: false,
+/**
+ * Boots a stack for `rows`, runs the suite healthy first, then once per
+ * fault, then healthy again after the last fault is cleared.
+ */
+export function describeFaultMatrix(title: string, rows: MatrixRow[]): void {
+  describe(title, () => {
+    let stack: RunningStack;
+    let env: Record<string, string>;
+    before(async () => {
+      stack = await bootStack({
+        ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+        envFile: false,
+      });
+      env = { ...stack.env, SYNTHETIC_ENV: "local" };
     });
-    env = { ...stack.env, SYNTHETIC_ENV: "local" };
-  });
-  after(async () => {
-    await stack?.stop();
-  });
+    after(async () => {
+      await stack?.stop();
+    });
 
-  test("healthy: every project passes", async () => {
-    const run = await runSuite(env);
-    assert.ok(
-      run.tests.length >= 20,
-      `expected the whole suite to run, got ${run.tests.length} tests\n${describeRun(run)}`,
-    );
-    assert.deepEqual(failingProjects(run), [], describeRun(run));
-    assert.equal(run.exitCode, 0, describeRun(run));
-    assert.deepEqual(
-      run.tests.filter((t) => t.outcome === "skipped").map((t) => t.title),
-      [],
-    );
-    assert.deepEqual(await leftoverUsers(), [], "synthetic users left behind");
-  });
+    test("healthy: every project passes", async () => {
+      const run = await runSuite(env);
+      assert.ok(
+        run.tests.length >= 20,
+        `expected the whole suite to run, got ${run.tests.length} tests\n${describeRun(run)}`,
+      );
+      assert.deepEqual(failingProjects(run), [], describeRun(run));
+      assert.equal(run.exitCode, 0, describeRun(run));
+      assert.deepEqual(
+        run.tests.filter((t) => t.outcome === "skipped").map((t) => t.title),
+        [],
+      );
+      assert.deepEqual(await leftoverUsers(stack), [], "synthetic users left behind");
+    });
 
-  for (const row of MATRIX) {
-    test(`fault ${row.fault} fails ${row.failing.join(", ")}`, async () => {
-      await stack.faults.set(row.fault);
-      try {
-        const run = await runSuite(env);
-        assert.notEqual(run.exitCode, 0, "the run must fail");
-        assert.deepEqual(
-          failingProjects(run),
-          row.failing.filter((p) => !row.notRun?.includes(p)).sort(),
-          describeRun(run),
-        );
-        for (const project of row.notRun ?? []) {
-          const tests = run.tests.filter((t) => t.project === project);
+    for (const row of rows) {
+      test(`fault ${row.fault} fails ${row.failing.join(", ")}`, async () => {
+        await stack.faults.set(row.fault);
+        try {
+          const run = await runSuite(env);
+          assert.notEqual(run.exitCode, 0, "the run must fail");
+          assert.deepEqual(
+            failingProjects(run),
+            row.failing.filter((p) => !row.notRun?.includes(p)).sort(),
+            describeRun(run),
+          );
+          for (const project of row.notRun ?? []) {
+            const tests = run.tests.filter((t) => t.project === project);
+            assert.ok(
+              tests.length > 0 && tests.every((t) => t.outcome === "skipped"),
+              `${project} should not have run\n${describeRun(run)}`,
+            );
+          }
+          const [project, pattern] = row.message;
+          const messages = run.tests
+            .filter((t) => t.project === project && t.outcome === "unexpected")
+            .flatMap((t) => t.errors);
           assert.ok(
-            tests.length > 0 && tests.every((t) => t.outcome === "skipped"),
-            `${project} should not have run\n${describeRun(run)}`,
+            messages.some((m) => pattern.test(m)),
+            `no ${project} failure matches ${pattern}\n${describeRun(run)}`,
+          );
+        } finally {
+          await stack.faults.clear(
+            row.fault.split("=")[0] as Parameters<typeof stack.faults.clear>[0],
           );
         }
-        const [project, pattern] = row.message;
-        const messages = run.tests
-          .filter((t) => t.project === project && t.outcome === "unexpected")
-          .flatMap((t) => t.errors);
-        assert.ok(
-          messages.some((m) => pattern.test(m)),
-          `no ${project} failure matches ${pattern}\n${describeRun(run)}`,
+        assert.deepEqual(
+          await leftoverUsers(stack),
+          [],
+          "synthetic users left behind by a failing run",
         );
-      } finally {
-        await stack.faults.clear(
-          row.fault.split("=")[0] as Parameters<typeof stack.faults.clear>[0],
-        );
-      }
-      assert.deepEqual(await leftoverUsers(), [], "synthetic users left behind by a failing run");
-    });
-  }
+      });
+    }
 
-  test("after every fault is cleared the suite is green again", async () => {
-    const run = await runSuite(env);
-    assert.deepEqual(failingProjects(run), [], describeRun(run));
+    test("after every fault is cleared the suite is green again", async () => {
+      const run = await runSuite(env);
+      assert.deepEqual(failingProjects(run), [], describeRun(run));
+    });
   });
-});
+}

@@ -1,0 +1,3 @@
+import { describeFaultMatrix, HTTP_FAULTS } from "./fault-matrix.ts";
+
+describeFaultMatrix("the suite against backend and frontend faults", HTTP_FAULTS);
