@@ -16,6 +16,8 @@ export function createSmtpServer({ inbox, maxMessageBytes }: SmtpOptions): SMTPS
     name: "mailsink.local",
     banner: "reference stack mail sink",
     authOptional: true,
+    // Loopback only: a reverse DNS lookup per connection would only slow delivery offline.
+    disableReverseLookup: true,
     allowInsecureAuth: true,
     authMethods: ["PLAIN", "LOGIN"],
     disabledCommands: ["STARTTLS"],
