@@ -1,4 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
+import { allureOptions } from "./report/allure-options.ts";
 import { CHROMIUM_ARGS, chromiumExecutable, videoRecordingAvailable } from "./suite/browser.ts";
 import { ConfigError, hasNoTarget, loadDotenv, newRunId, parseConfig } from "./suite/config.ts";
 
@@ -34,10 +35,19 @@ export default defineConfig({
   // Against production only read-only journeys and registration-with-cleanup run, unless widened.
   grep: env === "production" && !widened ? /@readonly|@registration/ : undefined,
   reporter: [
+    // First: every reporter after it sees results with the configured secrets replaced.
+    ["./report/redaction-reporter.ts"],
+    // Early: Playwright awaits each reporter's onEnd in turn, and alerts should not wait for report writers.
+    ["./reporters/alert-reporter.ts"],
     [process.env.CI ? "dot" : "list"],
     ["junit", { outputFile: "test-results/junit.xml" }],
     ["html", { open: "never", outputFolder: "playwright-report" }],
+    ["allure-playwright", allureOptions()],
+    // After the writers: adds the Environment table and scans their output for secrets.
+    ["./report/run-reporter.ts"],
     ["./reporters/summary-reporter.ts"],
+    // Machine-readable results on request (the project's own tests read them).
+    ...(process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ? [["json"] as const] : []),
   ],
   use: {
     trace: "retain-on-failure",

@@ -39,8 +39,6 @@ export const app = {
   },
   api: {
     health: "/health",
-    /** Slowest acceptable /health answer; a slower backend fails the health check. */
-    healthBudgetMs: 1000,
     register: "/api/auth/register",
     login: "/api/auth/login",
     me: "/api/me",

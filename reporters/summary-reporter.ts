@@ -1,4 +1,6 @@
+import path from "node:path";
 import type { FullResult, Reporter, Suite, TestCase, TestResult } from "@playwright/test/reporter";
+import { resultsDir } from "../report/paths.ts";
 
 interface ProjectTally {
   passed: number;
@@ -63,7 +65,8 @@ export default class SummaryReporter implements Reporter {
     lines.push(
       "",
       `Result: ${result.status} in ${(result.duration / 1000).toFixed(1)}s`,
-      "Reports: test-results/junit.xml (JUnit), playwright-report/index.html (npx playwright show-report)",
+      "Reports: test-results/junit.xml (JUnit), playwright-report/index.html (npx playwright show-report),",
+      `         ${path.relative(process.cwd(), resultsDir()) || "."}/ for the Allure report: npm run report, then npm run report:open`,
       "",
     );
     process.stdout.write(lines.join("\n"));

@@ -16,7 +16,11 @@ export function healthProblem(status: number, body: unknown): Problem {
 }
 
 export function loginRequest(user: { email: string; password: string }): JourneyRequest {
-  return { method: "POST", path: app.api.login, json: { email: user.email, password: user.password } };
+  return {
+    method: "POST",
+    path: app.api.login,
+    json: { email: user.email, password: user.password },
+  };
 }
 
 export function loginProblem(status: number, body: unknown): Problem {

@@ -33,21 +33,32 @@ interface JsonSuite {
   suites?: JsonSuite[];
 }
 
+export interface RunOptions {
+  /**
+   * Keep the reporters of playwright.config.ts (JSON is added to them) and
+   * write every artifact under this directory, which the caller owns and
+   * reads afterwards: test-results/, playwright-report/, allure-results/.
+   */
+  artifactsDir?: string;
+}
+
 /** Runs the real suite (`playwright test`) in a child process with `env`, and reads its JSON report. */
 export async function runSuite(
   env: Record<string, string>,
   args: string[] = [],
+  options: RunOptions = {},
 ): Promise<SuiteRun> {
   const dir = await mkdtemp(path.join(tmpdir(), "suite-run-"));
   const report = path.join(dir, "report.json");
+  const artifacts = options.artifactsDir;
   const child = spawn(
     "npx",
     [
       "playwright",
       "test",
       "--retries=0",
-      "--reporter=json",
-      `--output=${path.join(dir, "results")}`,
+      ...(artifacts ? [] : ["--reporter=json"]),
+      `--output=${artifacts ? path.join(artifacts, "test-results") : path.join(dir, "results")}`,
       ...args,
     ],
     {
@@ -58,6 +69,14 @@ export async function runSuite(
         CI: "",
         PLAYWRIGHT_JSON_OUTPUT_NAME: report,
         FORCE_COLOR: "0",
+        ...(artifacts
+          ? {
+              PLAYWRIGHT_JSON_OUTPUT_FILE: report,
+              PLAYWRIGHT_JUNIT_OUTPUT_FILE: path.join(artifacts, "test-results", "junit.xml"),
+              PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(artifacts, "playwright-report"),
+              ALLURE_RESULTS_DIR: path.join(artifacts, "allure-results"),
+            }
+          : {}),
       },
       stdio: ["ignore", "pipe", "pipe"],
     },

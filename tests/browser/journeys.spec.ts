@@ -8,7 +8,7 @@ test.describe("frontend journeys", () => {
     tag: ["@critical"],
   }, async ({ page, users }) => {
     const fresh = users.fresh();
-    await page.goto(app.pages.register.path);
+    await test.step("open the register page", () => page.goto(app.pages.register.path));
     await test.step("fill the form", async () => {
       await page.getByLabel(register.fullName).fill(fresh.fullName);
       await page.getByLabel(register.email).fill(fresh.email);
@@ -30,7 +30,7 @@ test.describe("frontend journeys", () => {
     users,
   }) => {
     const user = await users.create();
-    await page.goto(app.pages.login.path);
+    await test.step("open the login page", () => page.goto(app.pages.login.path));
     await test.step("log in", async () => {
       await page.getByLabel(login.email).fill(user.email);
       await page.getByLabel(login.password).fill(user.password);

@@ -1,11 +1,12 @@
 import type { ConsoleMessage, Request } from "@playwright/test";
 import { app } from "../../contract/app.ts";
 import { expect, test } from "../../fixtures/index.ts";
+import type { SlaRecorder } from "../../fixtures/sla.ts";
 
 test.describe("frontend pages", () => {
   test("home renders with no console errors and no failed requests", {
     tag: ["@smoke", "@critical", "@readonly", "@root"],
-  }, async ({ page }) => {
+  }, async ({ page, sla }) => {
     const problems: string[] = [];
     page.on("console", (message: ConsoleMessage) => {
       if (message.type() === "error") problems.push(`console error: ${message.text()}`);
@@ -18,23 +19,32 @@ test.describe("frontend pages", () => {
       if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
     });
 
-    const response = await page.goto(app.pages.home.path);
-    expect(response?.status(), "home page status").toBeLessThan(400);
-    await expect(page.getByRole("heading", { level: 1 })).toHaveText(app.pages.home.heading);
-    await recordNavigationTimings(page);
-    expect(problems, problems.join("\n")).toEqual([]);
+    await test.step("open home", async () => {
+      const response = await page.goto(app.pages.home.path);
+      expect(response?.status(), "home page status").toBeLessThan(400);
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(app.pages.home.heading);
+    });
+    await test.step("record navigation timings", () => recordNavigationTimings(page, sla));
+    await test.step("no console errors, uncaught exceptions or failed requests", () => {
+      expect(problems, problems.join("\n")).toEqual([]);
+    });
   });
 
   test("a signed-out visit to the dashboard lands on login", {
     tag: ["@critical", "@readonly"],
   }, async ({ page }) => {
-    await page.goto(app.pages.dashboard.path);
-    await expect(page).toHaveURL(new RegExp(`${app.pages.login.path}$`));
-    await expect(page.getByLabel(app.forms.login.email)).toBeVisible();
+    await test.step("open the dashboard signed out", () => page.goto(app.pages.dashboard.path));
+    await test.step("lands on login", async () => {
+      await expect(page).toHaveURL(new RegExp(`${app.pages.login.path}$`));
+      await expect(page.getByLabel(app.forms.login.email)).toBeVisible();
+    });
   });
 });
 
-async function recordNavigationTimings(page: import("@playwright/test").Page): Promise<void> {
+async function recordNavigationTimings(
+  page: import("@playwright/test").Page,
+  sla: SlaRecorder,
+): Promise<void> {
   const timings = await page.evaluate(
     () =>
       new Promise<{ ttfb: number; lcp: number | null }>((resolve) => {
@@ -48,6 +58,8 @@ async function recordNavigationTimings(page: import("@playwright/test").Page): P
         requestAnimationFrame(() => requestAnimationFrame(() => resolve({ ttfb, lcp: null })));
       }),
   );
+  sla.record("home TTFB", timings.ttfb);
+  if (timings.lcp !== null) sla.record("home LCP", timings.lcp);
   test.info().annotations.push({
     type: "navigation timings",
     description: `TTFB ${timings.ttfb.toFixed(0)} ms, LCP ${timings.lcp === null ? "n/a" : `${timings.lcp.toFixed(0)} ms`}`,

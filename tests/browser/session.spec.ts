@@ -12,8 +12,10 @@ test("the signed-in session from setup opens the dashboard", { tag: ["@critical"
     email: string;
     fullName: string;
   };
-  await page.goto(app.pages.dashboard.path);
-  await expect(page.getByRole("heading", { name: app.pages.dashboard.heading })).toBeVisible();
-  await expect(page.getByTestId(app.dashboard.nameTestId)).toHaveText(user.fullName);
-  await expect(page.getByTestId(app.dashboard.emailTestId)).toHaveText(user.email);
+  await test.step("open the dashboard", () => page.goto(app.pages.dashboard.path));
+  await test.step("dashboard shows the setup user", async () => {
+    await expect(page.getByRole("heading", { name: app.pages.dashboard.heading })).toBeVisible();
+    await expect(page.getByTestId(app.dashboard.nameTestId)).toHaveText(user.fullName);
+    await expect(page.getByTestId(app.dashboard.emailTestId)).toHaveText(user.email);
+  });
 });

@@ -29,13 +29,15 @@ test.describe("row level security on profiles", () => {
     newAnonClient,
     admin,
   }) => {
-    await ensureProfile(admin, await users.create());
-    const { data } = await newAnonClient().from(table).select("id").limit(5);
-    const rows = data?.length ?? 0;
-    expect(
-      rows,
-      `the anon key read ${rows} ${table} rows: row level security is off or a policy is too wide`,
-    ).toBe(0);
+    await test.step("a profile row exists", async () => ensureProfile(admin, await users.create()));
+    await test.step("the anon key reads it", async () => {
+      const { data } = await newAnonClient().from(table).select("id").limit(5);
+      const rows = data?.length ?? 0;
+      expect(
+        rows,
+        `the anon key read ${rows} ${table} rows: row level security is off or a policy is too wide`,
+      ).toBe(0);
+    });
   });
 
   test("a user can neither read nor update another user's profile", { tag: ["@critical"] }, async ({
@@ -43,14 +45,19 @@ test.describe("row level security on profiles", () => {
     newAnonClient,
     admin,
   }) => {
-    const [alice, bob] = await Promise.all([users.create(), users.create()]);
-    await ensureProfile(admin, bob);
-    const client = newAnonClient();
-    const signIn = await client.auth.signInWithPassword({
-      email: alice.email,
-      password: alice.password,
+    const [alice, bob] = await test.step("users A and B, B with a profile", async () => {
+      const pair = await Promise.all([users.create(), users.create()]);
+      await ensureProfile(admin, pair[1]);
+      return pair;
     });
-    expect(signIn.error, `sign-in as user A failed: ${signIn.error?.message}`).toBeNull();
+    const client = newAnonClient();
+    await test.step("sign in as user A", async () => {
+      const signIn = await client.auth.signInWithPassword({
+        email: alice.email,
+        password: alice.password,
+      });
+      expect(signIn.error, `sign-in as user A failed: ${signIn.error?.message}`).toBeNull();
+    });
 
     await test.step("read", async () => {
       const { data } = await client.from(table).select("id").eq("id", bob.id);

