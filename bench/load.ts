@@ -1,8 +1,9 @@
 // `npm run bench:load`: what the load generator costs and whether it distorts
 // the verdict. Against the reference stack on this machine:
-//   1. Artillery's CPU time per 1,000 requests (a line fitted over runs of the
-//      frontend scenario at rising rates, so the start-up cost falls apart),
-//      and whether one Artillery process keeps sending what it should;
+//   1. Artillery's CPU time per 1,000 requests at rising rates of the
+//      frontend scenario (its start-up cost, measured on a one-visit run, set
+//      apart), how much of a core it keeps busy, and whether one Artillery
+//      process keeps sending what it should;
 //   2. the p95 Artillery reports for /health at a fixed rate, next to wrk's
 //      (an independent generator, in C) at the same rate, alternating twice,
 //      with the backend's own logged time: the floor both stand on.
@@ -26,7 +27,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 /** Low enough that the stack is not saturated: a closed-loop tool like wrk under-reports a saturated server. */
 const COMPARE_RATE = Number(process.env.BENCH_COMPARE_RATE ?? 20);
 /** Visits per second of the frontend scenario; each visit is 4 pages and their 3 assets. */
-const VISIT_RATES = (process.env.BENCH_VISIT_RATES ?? "5,20,60,120").split(",").map(Number);
+const VISIT_RATES = (process.env.BENCH_VISIT_RATES ?? "5,20,60,120,250").split(",").map(Number);
 const REQUESTS_PER_VISIT = 7;
 
 if (spawnSync("wrk", ["--version"]).error) {
@@ -74,9 +75,14 @@ interface Measured {
 }
 
 /** One scenario at `rate` visits/s, with Artillery's own CPU time read at its exit. */
-async function artillery(scenario: string, endpoint: string, rate: number): Promise<Measured> {
+async function artillery(
+  scenario: string,
+  endpoint: string,
+  rate: number,
+  seconds = SECONDS,
+): Promise<Measured> {
   const plan = planScenario({ ...profile, ratePerSecond: { [scenario]: rate } }, scenario, {
-    durationSeconds: SECONDS,
+    durationSeconds: seconds,
     rateFactor: 1,
     alone: true,
   });
@@ -187,17 +193,6 @@ function p95Of(values: number[]): number | undefined {
   return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
 }
 
-/** Least squares: CPU seconds = fixed + perRequest × requests. */
-function fit(points: Array<{ x: number; y: number }>): { fixed: number; perRequest: number } {
-  const n = points.length;
-  const mx = points.reduce((sum, p) => sum + p.x, 0) / n;
-  const my = points.reduce((sum, p) => sum + p.y, 0) / n;
-  const sxy = points.reduce((sum, p) => sum + (p.x - mx) * (p.y - my), 0);
-  const sxx = points.reduce((sum, p) => sum + (p.x - mx) ** 2, 0);
-  const perRequest = sxy / sxx;
-  return { fixed: my - perRequest * mx, perRequest };
-}
-
 const load = () =>
   os
     .loadavg()
@@ -209,21 +204,22 @@ try {
   say(`Load average before: ${load()} (other work on the machine inflates every number below)\n`);
 
   say(`1. Artillery's own CPU time, frontend scenario (${REQUESTS_PER_VISIT} requests a visit)`);
-  const points: Array<{ x: number; y: number }> = [];
+  const start = await artillery("frontend", "frontend.page", 1, 1);
+  say(`   starting and stopping (a one-visit run): ${start.cpuSeconds.toFixed(2)} CPU s`);
+  let comfortable = 0;
   for (const rate of VISIT_RATES) {
     const m = await artillery("frontend", "frontend.page", rate);
-    points.push({ x: m.requests, y: m.cpuSeconds });
     const offered = rate * REQUESTS_PER_VISIT;
+    const sent = m.requests / SECONDS;
+    const phaseCpu = Math.max(0, m.cpuSeconds - start.cpuSeconds);
+    const cores = phaseCpu / SECONDS;
+    if (cores <= 1 && sent >= offered * 0.99) comfortable = Math.max(comfortable, offered);
     say(
-      `   ${String(offered).padStart(4)} requests/s offered, ${(m.requests / SECONDS).toFixed(0).padStart(4)}/s sent: ${m.cpuSeconds.toFixed(2)} CPU s, p95 ${ms(m.p95)}, ${m.failed} failed, stack ${busy(m)} busy`,
+      `   ${String(offered).padStart(5)}/s offered, ${sent.toFixed(0).padStart(5)}/s sent: ${cores.toFixed(2)} cores busy, ${((phaseCpu / m.requests) * 1000).toFixed(2)} CPU s per 1,000 requests, p95 ${ms(m.p95)}, ${m.failed} failed`,
     );
   }
-  const { fixed, perRequest } = fit(points);
   say(
-    `   => ${(perRequest * 1000).toFixed(2)} CPU s per 1,000 requests, plus ${fixed.toFixed(2)} CPU s to start and stop`,
-  );
-  say(
-    `   => one Artillery process (one worker thread on a 2-core machine) fills a core near ${Math.round(1 / perRequest)} requests/s\n`,
+    `   => the highest rate sent in full with Artillery within one core: ${comfortable} requests/s (the other core is left to the machine)\n`,
   );
 
   say(`2. /health at ${COMPARE_RATE} requests/s for ${SECONDS} s: Artillery's p95 next to wrk's`);
