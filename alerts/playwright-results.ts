@@ -1,18 +1,8 @@
 import { dirname, relative, sep } from "node:path";
 import type { FullConfig, TestCase, TestResult } from "@playwright/test/reporter";
+import { TIER_BY_PROJECT } from "../report/tiers.ts";
 import { TITLE_SEPARATOR } from "./identity.ts";
 import type { CheckResult, Outcome } from "./types.ts";
-
-/** Tier by project name, unless the test says otherwise with a `tier` annotation. */
-export const TIER_BY_PROJECT: Record<string, string> = {
-  browser: "frontend",
-  api: "backend",
-  supabase: "Supabase auth",
-  schema: "database",
-  security: "security",
-  setup: "setup",
-  cleanup: "setup",
-};
 
 const ERROR_CHARS = 4_000;
 const OUTCOMES: Record<string, Outcome | undefined> = {
@@ -73,7 +63,7 @@ export function checkResultOf(test: TestCase, ctx: ResultContext): CheckResult |
       project,
       file,
       title: titles.join(TITLE_SEPARATOR),
-      tier: tierAnnotation?.description ?? TIER_BY_PROJECT[project] ?? (project || "default"),
+      tier: tierAnnotation?.description ?? TIER_BY_PROJECT[project]?.epic ?? (project || "default"),
       severity: test.tags.includes("@critical") ? "critical" : "warning",
       tags: [...new Set(test.tags)],
     },

@@ -1,6 +1,6 @@
 /**
- * Which tier each Playwright project checks, and who owns it. The tier names
- * match the alert engine's; owners are placeholders: put your teams here.
+ * Which tier each Playwright project checks, and who owns it: one map for the
+ * Allure labels and the alert engine. Owners are placeholders: put your teams here.
  */
 export interface Tier {
   /** Allure's epic: the top of the Behaviors tree. */
