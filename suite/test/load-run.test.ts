@@ -76,7 +76,22 @@ function loadEnv(runId: string, targetEnv: Record<string, string> = stack.env) {
     LOAD_RESULTS_DIR: path.join(work, "results"),
     LOAD_BASELINE_DIR: path.join(work, "baselines"),
     LOAD_DURATION_SECONDS: "3",
+    ALERT_STATE_PATH: path.join(work, "alerts", "state.json"),
+    ALERT_JOURNAL_PATH: path.join(work, "alerts", "journal.jsonl"),
   };
+}
+
+interface Mail {
+  subject: string;
+  to: string[];
+  text: string;
+}
+
+/** Alert emails in the stack's mail sink (the default local channel), newest first. */
+async function alertMails(): Promise<Mail[]> {
+  const response = await fetch(`${stack.urls.mailApi}/messages`);
+  const { messages } = (await response.json()) as { messages: Mail[] };
+  return messages.filter((mail) => mail.to.includes("oncall@synthetic.local"));
 }
 
 async function load(
@@ -186,6 +201,7 @@ describe("npm run load against the reference stack", () => {
       assert.match(csv, /^endpoint,requests,failed,error_rate,throughput_rps,p50_ms,p95_ms,p99_ms/);
     }
     assert.deepEqual(await syntheticUsersLeft(), [], "login and registered users must be deleted");
+    assert.deepEqual(await alertMails(), [], "a passing load run alerts nobody");
   });
 
   test("a slow backend is a p95 breach on the backend's endpoint only", async () => {
@@ -222,8 +238,11 @@ describe("npm run load against the reference stack", () => {
     assert.equal(health?.checkId, "load/health/backend.health");
   });
 
-  test("failing registrations are an error-rate breach", async () => {
-    const run = await loadWithFault("register-500", { LOAD_SCENARIOS: "register" });
+  test("failing registrations are an error-rate breach, alerted once and resolved by a good run", async () => {
+    // Its own alert state: what earlier tests fired does not blur this one's messages.
+    const alertState = { ALERT_STATE_PATH: path.join(work, "register-alerts", "state.json") };
+    const before = (await alertMails()).length;
+    const run = await loadWithFault("register-500", { LOAD_SCENARIOS: "register", ...alertState });
     assert.equal(run.exitCode, 1, show(run));
     const breach = breachesOf(run).find((b) => b.metric === "errorRate");
     assert.deepEqual(
@@ -237,6 +256,27 @@ describe("npm run load against the reference stack", () => {
         "load.failed.backend.register / load.requests.backend.register <= 0.02",
       ),
     );
+
+    const firing = (await alertMails()).slice(0, -before || undefined);
+    assert.equal(firing.length, 1, `one alert email, got ${firing.map((m) => m.subject)}`);
+    const [alert] = firing;
+    assert.match(alert?.subject ?? "", /^\[FIRING:1\] local · performance/);
+    assert.match(alert?.text ?? "", /backend\.register under load/);
+    assert.match(
+      alert?.text ?? "",
+      /SLA breach: backend\.register error rate = 100\.0%, limit ≤ 2\.0%/,
+    );
+    assert.ok(
+      !alert?.text.includes(stack.keys.serviceRoleKey),
+      "the alert carries the service-role key",
+    );
+
+    const good = await load("load", { LOAD_SCENARIOS: "register", ...alertState });
+    assert.equal(good.exitCode, 0, show(good));
+    const [resolved, ...rest] = (await alertMails()).slice(0, -before || undefined);
+    assert.equal(rest.length, 1, "only the alert and its resolved notice");
+    assert.match(resolved?.subject ?? "", /RESOLVED.*local · performance/);
+    assert.match(resolved?.text ?? "", /backend\.register under load/);
   });
 
   test("a recorded baseline shows a slowed run as a regression the SLA alone lets pass", async () => {
@@ -325,20 +365,15 @@ describe("npm run load against the reference stack", () => {
     await new Promise<void>((resolve) => recorder.listen(0, "127.0.0.1", resolve));
     const local = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
     try {
-      const run = await load(
-        "load",
-        {},
-        {
-          targetEnv: {
-            FRONTEND_URL: local,
-            // .invalid never resolves (RFC 2606): even a bug could not reach anyone.
-            BACKEND_URL: "http://load-target.invalid:8080",
-            SUPABASE_URL: local,
-            SUPABASE_ANON_KEY: stack.keys.anonKey,
-            SUPABASE_SERVICE_ROLE_KEY: stack.keys.serviceRoleKey,
-          },
-        },
-      );
+      const remoteTarget = {
+        FRONTEND_URL: local,
+        // .invalid never resolves (RFC 2606): even a bug could not reach anyone.
+        BACKEND_URL: "http://load-target.invalid:8080",
+        SUPABASE_URL: local,
+        SUPABASE_ANON_KEY: stack.keys.anonKey,
+        SUPABASE_SERVICE_ROLE_KEY: stack.keys.serviceRoleKey,
+      };
+      const run = await load("load", {}, { targetEnv: remoteTarget });
       assert.equal(run.exitCode, 2, show(run));
       assert.match(
         run.stderr,
@@ -346,6 +381,16 @@ describe("npm run load against the reference stack", () => {
       );
       assert.match(run.stderr, /LOAD_ALLOW_REMOTE=1/);
       assert.equal(run.summary, undefined);
+
+      // npm start's smoke pass skips such a target instead of failing the whole run.
+      const smoke = await command(process.execPath, ["--import", "tsx", "load/cli.ts", "--smoke"], {
+        ...loadEnv("smoke", remoteTarget),
+      });
+      assert.equal(smoke.exitCode, 0, smoke.stdout + smoke.stderr);
+      assert.match(
+        smoke.stdout,
+        /Load pass skipped: Refusing to generate load against BACKEND_URL/,
+      );
       assert.equal(requests, 0, "no request may reach the targets, not even user creation");
     } finally {
       recorder.close();

@@ -1,0 +1,75 @@
+import { type AlertConfig, configFromEnv } from "../alerts/config.ts";
+import { loadPolicy } from "../alerts/policy-file.ts";
+import type { Policy } from "../alerts/policy-schema.ts";
+import { type RunAlertsReport, runAlerts } from "../alerts/run.ts";
+import type { CheckResult } from "../alerts/types.ts";
+import type { LoadCheckData } from "./alert-data.ts";
+import { ROOT } from "./paths.ts";
+
+/**
+ * SLA breaches as alerts: each endpoint of a load run is one check for the
+ * alert engine (project "load", tier "performance", tag @load), so breaches
+ * go through the same policy, channels, state and redaction as the
+ * functional suite's failures, and a passing endpoint resolves its alert.
+ */
+
+export const LOAD_PROJECT = "load";
+export const LOAD_TIER = "performance";
+export const LOAD_TAG = "@load";
+
+export interface LoadAlerting {
+  config: AlertConfig;
+  policy: Policy;
+}
+
+/**
+ * Reads ALERT_* settings and the policy before any request is made, so a bad
+ * setting stops the run at once instead of after it. Throws naming the problem.
+ */
+export async function prepareLoadAlerting(env: NodeJS.ProcessEnv): Promise<LoadAlerting> {
+  const config = configFromEnv(env);
+  const policy = await loadPolicy(config.policyPath, ROOT);
+  return { config, policy };
+}
+
+/** One check per endpoint; its identity is the environment, scenario file and endpoint. */
+export function loadCheckResults(
+  checks: readonly LoadCheckData[],
+  context: { environment: string; reportUrl?: string },
+): CheckResult[] {
+  return checks.map((check) => {
+    const file = `load/scenarios/${check.scenario}.yml`;
+    return {
+      labels: {
+        environment: context.environment,
+        project: LOAD_PROJECT,
+        file,
+        title: `${check.endpoint} under load`,
+        tier: LOAD_TIER,
+        severity: "warning",
+        tags: [LOAD_TAG],
+      },
+      outcome: check.passed ? "passed" : "failed",
+      location: file,
+      error: check.passed ? undefined : check.breaches.map((b) => b.message).join("\n"),
+      links: context.reportUrl ? { report: context.reportUrl } : undefined,
+    };
+  });
+}
+
+export function alertLoadRun(
+  checks: readonly LoadCheckData[],
+  alerting: LoadAlerting,
+  log: (line: string) => void,
+): Promise<RunAlertsReport> {
+  const { config, policy } = alerting;
+  return runAlerts({
+    results: loadCheckResults(checks, {
+      environment: config.environment,
+      reportUrl: config.reportUrl,
+    }),
+    config,
+    policy,
+    log,
+  });
+}
