@@ -45,10 +45,13 @@ if (only.length === 0) {
   const linted = step("lint and format (biome)", "npx", ["biome", "check", "."]);
   checks = typed && linted;
 }
+// Two files at a time, also on 2 cores (node's default there is one): most of
+// a file's time is spent waiting on a stack, a browser or a load run.
 const tests = step(`tests (${files.length} files)`, process.execPath, [
   "--import",
   "tsx",
   "--test",
+  "--test-concurrency=2",
   ...files,
 ]);
 process.exit(checks && tests ? 0 : 1);
