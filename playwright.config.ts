@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { allureOptions } from "./report/allure-options.ts";
+import { faultsFromEnv } from "./stack/src/faults.ts";
 import { CHROMIUM_ARGS, chromiumExecutable, videoRecordingAvailable } from "./suite/browser.ts";
 import { ConfigError, hasNoTarget, loadDotenv, newRunId, parseConfig } from "./suite/config.ts";
 
@@ -12,6 +13,13 @@ if (!hasNoTarget()) {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+} else {
+  try {
+    faultsFromEnv();
+  } catch (error) {
+    process.stderr.write(`Invalid configuration:\n  - ${(error as Error).message}\n`);
     process.exit(2);
   }
 }

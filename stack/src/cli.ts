@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { FAULT_DESCRIPTIONS, FAULT_NAMES, parseFaultSpec } from "./faults.ts";
+import { FAULT_DESCRIPTIONS, FAULT_NAMES, faultsFromEnv, parseFaultSpec } from "./faults.ts";
 import { bootStack, DEFAULT_PORTS, type StackPorts } from "./stack.ts";
 
 const PORT_VARS: Record<keyof StackPorts, string> = {
@@ -67,16 +67,15 @@ async function main(): Promise<void> {
     process.stdout.write(USAGE);
     return;
   }
-  const faults = [
-    ...(process.env.STACK_FAULTS ?? "").split(",").filter((item) => item.trim() !== ""),
-    ...(args.fault ?? []),
-  ];
-  for (const spec of faults) {
-    try {
+  const faults: string[] = [];
+  try {
+    faults.push(...faultsFromEnv());
+    for (const spec of args.fault ?? []) {
       parseFaultSpec(spec);
-    } catch (error) {
-      fail(error instanceof Error ? error.message : String(error));
+      faults.push(spec);
     }
+  } catch (error) {
+    fail(error instanceof Error ? error.message : String(error));
   }
 
   const stack = await bootStack({

@@ -88,3 +88,19 @@ export function parseFaultSpec(spec: string): { name: FaultName; value?: number 
   }
   return { name, value };
 }
+
+/** The faults STACK_FAULTS asks for (comma-separated specs), checked; throws naming the bad item. */
+export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
+  const specs = (env.STACK_FAULTS ?? "")
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== "");
+  for (const spec of specs) {
+    try {
+      parseFaultSpec(spec);
+    } catch (error) {
+      throw new Error(`STACK_FAULTS: ${(error as Error).message}`);
+    }
+  }
+  return specs;
+}

@@ -67,7 +67,16 @@ export interface RunningStack {
   readonly bootMs: Record<string, number>;
   /** Rejects when a part dies on its own (not through stop or a fault). */
   readonly crashed: Promise<never>;
-  stop(): Promise<void>;
+  stop(options?: StopOptions): Promise<void>;
+}
+
+export interface StopOptions {
+  /**
+   * Stop every part but the mail sink, which keeps accepting mail until the
+   * process exits: Playwright's global teardown runs before reporters'
+   * onEnd, where the alert reporter sends to the sink.
+   */
+  keepMailSink?: boolean;
 }
 
 /** Boots the whole reference stack on loopback. */
@@ -184,9 +193,11 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
       faults,
       bootMs: { ...project.bootMs, total: performance.now() - t0 },
       crashed,
-      async stop() {
+      async stop(stopOptions: StopOptions = {}) {
         stopping = true;
-        await closeAll(started);
+        if (!stopOptions.keepMailSink) return closeAll(started);
+        mail.unref();
+        await closeAll(started.filter((part) => part !== mail));
       },
     };
   } catch (error) {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -63,6 +65,45 @@ describe("invalid configuration", () => {
       assert.match(result.stderr, new RegExp(line.replace(/[()]/g, "\\$&")));
     }
     assert.ok(!`${result.stdout}${result.stderr}`.includes(SECRET), "a secret was echoed");
+    assert.doesNotMatch(result.stdout, /passed|failed/, "no test may run");
+    assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+  });
+});
+
+describe("with no target: the stack the run boots itself", () => {
+  test("STACK_FAULTS breaks it on purpose, and the alert reaches its mail sink and the console", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "own-stack-"));
+    try {
+      const result = await run(
+        "npx",
+        ["playwright", "test", "--project=security", "--retries=0", `--output=${dir}/results`],
+        {
+          STACK_FAULTS: "key-leaked",
+          ALERT_STATE_PATH: path.join(dir, "alerts", "state.json"),
+          ALERT_JOURNAL_PATH: path.join(dir, "alerts", "journal.jsonl"),
+          PLAYWRIGHT_JUNIT_OUTPUT_FILE: path.join(dir, "junit.xml"),
+          PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(dir, "playwright-report"),
+          ALLURE_RESULTS_DIR: path.join(dir, "allure-results"),
+        },
+      );
+      const output = result.stdout + result.stderr;
+      assert.equal(result.code, 1, output);
+      assert.match(output, /booted the reference stack \(.*\) with faults key-leaked/);
+      // Delivered after the stack's teardown: its mail sink outlives the rest until the process ends.
+      assert.match(output, /\[alerts\] → email \[FIRING:1\] critical local · security/, output);
+      assert.match(output, /contains the service-role key/);
+      assert.doesNotMatch(output, /NOT delivered|PROBLEM/, output);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("an unknown fault in STACK_FAULTS stops the run with exit 2 before any test", async () => {
+    const result = await run("npx", ["playwright", "test", "--project=api"], {
+      STACK_FAULTS: "key-leaked,disk-full",
+    });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /STACK_FAULTS: unknown fault "disk-full"; known faults: /);
     assert.doesNotMatch(result.stdout, /passed|failed/, "no test may run");
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
   });

@@ -19,6 +19,8 @@ export interface RunningMailSink {
   /** http://127.0.0.1:<port> */
   readonly apiUrl: string;
   close(): Promise<void>;
+  /** Lets the process exit while the sink still listens (it then goes with the process). */
+  unref(): void;
 }
 
 export const DEFAULT_MAX_MESSAGES = 1000;
@@ -54,6 +56,10 @@ export async function startMailSink(options: MailSinkOptions): Promise<RunningMa
     apiUrl: `http://127.0.0.1:${httpPort}`,
     async close() {
       await Promise.all([closeSmtp(), api.close()]);
+    },
+    unref() {
+      smtp.server.unref();
+      api.server.unref();
     },
   };
 }
