@@ -6,9 +6,9 @@ import { sweepSyntheticUsers } from "../suite/synthetic-users.ts";
 
 const USAGE = `Usage: npm run sweep -- [--older-than MINUTES]
 
-Deletes synthetic users (address <prefix>-<run>-w<n>-…@<domain> and
-user_metadata.synthetic = true) created more than MINUTES ago (default 60)
-in the configured target, and says how many.`;
+Deletes synthetic users (address <prefix>-<run>-w<n>-…@<domain>, with
+user_metadata.synthetic = true or on SYNTHETIC_EMAIL_DOMAIN) created more
+than MINUTES ago (default 60) in the configured target, and says how many.`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`sweep: ${message}\n`);
@@ -40,6 +40,7 @@ async function main(): Promise<void> {
   const admin = newSupabaseClient(config.supabaseUrl, config.serviceRoleKey);
   const { scanned, deleted } = await sweepSyntheticUsers(admin, {
     prefix: config.emailPrefix,
+    domain: config.emailDomain,
     olderThanMinutes: minutes,
   });
   process.stdout.write(

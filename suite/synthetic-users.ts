@@ -3,9 +3,12 @@ import type { SupabaseClient, User } from "@supabase/supabase-js";
 
 /**
  * Synthetic users are recognisable by their address,
- * `<prefix>-<runId>-w<worker>-<random>@<domain>`, and by
- * `user_metadata.synthetic = true` with the run id, so a sweeper can find
- * leftovers on a shared environment without touching real users.
+ * `<prefix>-<runId>-w<worker>-<random>@<domain>`. Those the suite creates
+ * through the admin API also carry `user_metadata.synthetic = true` with the
+ * run id; those it registers through the app's own sign-up (registration
+ * journeys, the load test's register scenario) cannot, so for them the
+ * address must be on the synthetic domain. A sweeper finds both kinds of
+ * leftover on a shared environment without touching real users.
  */
 export interface SyntheticIdentity {
   prefix: string;
@@ -48,12 +51,11 @@ export function syntheticMetadata(runId: string, fullName: string): Record<strin
 
 export function isSyntheticUser(
   user: Pick<User, "email" | "user_metadata">,
-  prefix: string,
+  naming: { prefix: string; domain: string },
 ): boolean {
-  return (
-    user.user_metadata?.synthetic === true &&
-    parseSyntheticEmail(user.email ?? "", prefix) !== undefined
-  );
+  const email = (user.email ?? "").toLowerCase();
+  if (parseSyntheticEmail(email, naming.prefix) === undefined) return false;
+  return user.user_metadata?.synthetic === true || email.endsWith(`@${naming.domain}`);
 }
 
 /** Creates a confirmed synthetic user through the admin API. */
@@ -106,12 +108,12 @@ export async function findUserByEmail(
 }
 
 /**
- * Deletes synthetic users (by address pattern and metadata) older than
+ * Deletes synthetic users (see isSyntheticUser) older than
  * `olderThanMinutes`. Returns how many were found and deleted.
  */
 export async function sweepSyntheticUsers(
   admin: SupabaseClient,
-  options: { prefix: string; olderThanMinutes: number; now?: Date },
+  options: { prefix: string; domain: string; olderThanMinutes: number; now?: Date },
 ): Promise<{ scanned: number; deleted: number }> {
   const cutoff = (options.now ?? new Date()).getTime() - options.olderThanMinutes * 60_000;
   const doomed: string[] = [];
@@ -121,7 +123,7 @@ export async function sweepSyntheticUsers(
     if (error) throw new Error(`admin listUsers failed: ${error.status ?? ""} ${error.message}`);
     scanned += data.users.length;
     for (const user of data.users) {
-      if (isSyntheticUser(user, options.prefix) && Date.parse(user.created_at) < cutoff)
+      if (isSyntheticUser(user, options) && Date.parse(user.created_at) < cutoff)
         doomed.push(user.id);
     }
     if (data.users.length < 200) break;

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { bootStack, type RunningStack } from "../../stack/src/stack.ts";
 import { newSupabaseClient } from "../supabase-client.ts";
-import { createSyntheticUser } from "../synthetic-users.ts";
+import { createSyntheticUser, findUserByEmail, syntheticEmail } from "../synthetic-users.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const FREE = { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 };
@@ -166,6 +166,22 @@ describe("commands against the reference stack", () => {
       createSyntheticUser(admin, identity),
       createSyntheticUser(admin, identity),
     ]);
+    // Left by an interrupted registration journey: signed up through the backend, no metadata of ours.
+    const registeredEmail = syntheticEmail(identity);
+    const registered = await fetch(`${stack.urls.backend}/api/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: stack.urls.frontend },
+      body: JSON.stringify({
+        email: registeredEmail,
+        password: "Registered-password-1",
+        full_name: "Left Behind",
+      }),
+    });
+    assert.ok(registered.ok, `register answered ${registered.status}`);
+    const registeredUser = await findUserByEmail(admin, registeredEmail);
+    assert.ok(registeredUser, "the registered user exists");
+    assert.notEqual(registeredUser.user_metadata?.synthetic, true);
+    leftovers.push({ id: registeredUser.id, email: registeredEmail, password: "", fullName: "" });
     const real = await admin.auth.admin.createUser({
       email: `real-${Date.now()}@example.com`,
       password: "real-password-1",
@@ -179,7 +195,7 @@ describe("commands against the reference stack", () => {
 
     const now = await tsx("scripts/sweep.ts", ["--older-than", "0"], env);
     assert.equal(now.code, 0, now.stderr);
-    assert.match(now.stdout, /deleted 2 synthetic users older than 0 min/);
+    assert.match(now.stdout, /deleted 3 synthetic users older than 0 min/);
     for (const user of leftovers)
       assert.equal((await admin.auth.admin.getUserById(user.id)).error?.status, 404);
     assert.equal(

@@ -31,15 +31,20 @@ describe("synthetic user naming", () => {
     assert.equal(parseSyntheticEmail("synthetic-abc123-w3@example.com", "synthetic"), undefined);
   });
 
-  test("a sweeper needs both the address and the metadata", () => {
+  test("a sweeper needs the address, and either the metadata or the synthetic domain", () => {
+    const naming = { prefix: "synthetic", domain: "example.com" };
     const email = syntheticEmail(identity);
-    assert.equal(isSyntheticUser({ email, user_metadata: { synthetic: true } }, "synthetic"), true);
-    assert.equal(isSyntheticUser({ email, user_metadata: {} }, "synthetic"), false);
+    const elsewhere = syntheticEmail({ ...identity, domain: "company.com" });
+    assert.equal(isSyntheticUser({ email, user_metadata: { synthetic: true } }, naming), true);
+    // Registered through the app's own sign-up: no metadata of ours, so the domain decides.
+    assert.equal(isSyntheticUser({ email, user_metadata: { full_name: "S" } }, naming), true);
+    assert.equal(isSyntheticUser({ email: elsewhere, user_metadata: {} }, naming), false);
     assert.equal(
-      isSyntheticUser(
-        { email: "real@example.com", user_metadata: { synthetic: true } },
-        "synthetic",
-      ),
+      isSyntheticUser({ email: elsewhere, user_metadata: { synthetic: true } }, naming),
+      true,
+    );
+    assert.equal(
+      isSyntheticUser({ email: "real@example.com", user_metadata: { synthetic: true } }, naming),
       false,
     );
   });
