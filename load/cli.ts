@@ -29,17 +29,42 @@ import { readSla, SlaFileError } from "./sla.ts";
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-const { values: flags } = parseArgs({
-  options: {
-    "record-baseline": { type: "boolean", default: false },
-    smoke: { type: "boolean", default: false },
-    scenario: { type: "string" },
-    duration: { type: "string" },
-    "print-overrides": { type: "string" },
-    "write-dotenv": { type: "string" },
-    "cleanup-run": { type: "string" },
-  },
-});
+const USAGE = `Usage: npm run load [-- options]      (npm run load:baseline records the baseline)
+
+  --scenario a,b          only these scenarios (LOAD_SCENARIOS)
+  --duration SECONDS      measured phase per scenario (LOAD_DURATION_SECONDS)
+  --record-baseline       record load/baselines/<env>.json instead of comparing
+  --smoke                 skip, with exit 0, a target load may not touch (npm start's pass)
+  --print-overrides NAME  Artillery overrides for one scenario (distributed runs)
+  --write-dotenv FILE     make login users and write Artillery's --dotenv file
+  --cleanup-run RUN_ID    delete the synthetic users of a distributed run
+  --help                  this text`;
+
+const OPTIONS = {
+  "record-baseline": { type: "boolean", default: false },
+  smoke: { type: "boolean", default: false },
+  scenario: { type: "string" },
+  duration: { type: "string" },
+  "print-overrides": { type: "string" },
+  "write-dotenv": { type: "string" },
+  "cleanup-run": { type: "string" },
+  help: { type: "boolean", default: false },
+} as const;
+
+function parseFlags() {
+  try {
+    return parseArgs({ options: OPTIONS }).values;
+  } catch (error) {
+    process.stderr.write(`npm run load: ${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+}
+
+const flags = parseFlags();
+if (flags.help) {
+  say(USAGE);
+  process.exit(0);
+}
 
 async function main(): Promise<number> {
   loadDotenv();
@@ -173,7 +198,9 @@ async function alertingFrom(env: NodeJS.ProcessEnv): Promise<LoadAlerting> {
   try {
     return await prepareLoadAlerting(env);
   } catch (error) {
-    throw new ConfigError([(error as Error).message]);
+    // "alert configuration is invalid:" then one indented line per problem.
+    const lines = (error as Error).message.split("\n").map((line) => line.trim());
+    throw new ConfigError(lines.length > 1 && lines[0]?.endsWith(":") ? lines.slice(1) : lines);
   }
 }
 

@@ -356,6 +356,23 @@ describe("npm run load against the reference stack", () => {
     assert.deepEqual(await syntheticUsersLeft(), []);
   });
 
+  test("a bad flag or a bad ALERT_* setting stops the run before it starts, with exit 2", async () => {
+    const flag = await command(process.execPath, ["--import", "tsx", "load/cli.ts", "--nope"], {});
+    assert.equal(flag.exitCode, 2, flag.stderr);
+    assert.match(flag.stderr, /Unknown option '--nope'[\s\S]*Usage: npm run load/);
+    assert.doesNotMatch(flag.stderr, /\n\s+at /, "no stack trace");
+
+    const run = await load("load", {
+      ALERT_SMTP_URL: "mail.example.com",
+      ALERT_SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T000/B000/secretsecret",
+    });
+    assert.equal(run.exitCode, 2, show(run));
+    assert.match(run.stderr, /ALERT_SMTP_URL: must be a smtp:\/\/ or smtps:\/\/ URL/);
+    assert.match(run.stderr, /ALERT_EMAIL_TO: is required with ALERT_SMTP_URL/);
+    assert.ok(!run.stderr.includes("secretsecret"), "the webhook's token was echoed");
+    assert.equal(run.summary, undefined, "no load was generated");
+  });
+
   test("a remote target is refused before any request", async () => {
     let requests = 0;
     const recorder: Server = createServer((_req, res) => {
