@@ -43,4 +43,8 @@ const load = spawnSync(process.execPath, ["--import", "tsx", "load/cli.ts", "--s
   stdio: "inherit",
 });
 const loadStatus = load.status ?? 1;
+const verdict = (status) => (status === 0 ? "passed" : `failed (exit ${status})`);
+process.stdout.write(
+  `\nnpm start: suite ${verdict(suiteStatus)}; load pass ${verdict(loadStatus)}.\n`,
+);
 process.exit(suiteStatus !== 0 ? suiteStatus : loadStatus);
