@@ -4,6 +4,7 @@ import type { Policy } from "../alerts/policy-schema.ts";
 import { type RunAlertsReport, runAlerts } from "../alerts/run.ts";
 import type { CheckResult } from "../alerts/types.ts";
 import type { LoadCheckData } from "./alert-data.ts";
+import { endpointCheckTitle, scenarioPath } from "./catalog.ts";
 import { ROOT } from "./paths.ts";
 
 /**
@@ -38,13 +39,13 @@ export function loadCheckResults(
   context: { environment: string; reportUrl?: string },
 ): CheckResult[] {
   return checks.map((check) => {
-    const file = `load/scenarios/${check.scenario}.yml`;
+    const file = scenarioPath(check.scenario);
     return {
       labels: {
         environment: context.environment,
         project: LOAD_PROJECT,
         file,
-        title: `${check.endpoint} under load`,
+        title: endpointCheckTitle(check.endpoint),
         tier: LOAD_TIER,
         severity: "warning",
         tags: [LOAD_TAG],

@@ -10,6 +10,7 @@ import type {
   StepResult,
   TestResult,
 } from "allure-js-commons";
+import { scenarioPath } from "./catalog.ts";
 import type { ScenarioResult } from "./run.ts";
 import {
   describeBreach,
@@ -99,7 +100,7 @@ export function scenarioTestResult(
   attachmentSource: string,
 ): AllureResult {
   const { plan, artillery } = scenario;
-  const fullName = `load/scenarios/${plan.scenario}.yml`;
+  const fullName = scenarioPath(plan.scenario);
   const breaches = verdicts.flatMap((v) => v.breaches.map((b) => describeBreach(b, run.rule)));
   const status: AllureResult["status"] = scenario.problem
     ? "broken"

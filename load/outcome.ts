@@ -12,6 +12,7 @@ import {
   readBaseline,
   writeBaseline,
 } from "./baseline.ts";
+import { writeLoadJunit } from "./junit.ts";
 import type { LoadRun } from "./run.ts";
 import type { LoadSettings } from "./settings.ts";
 import type { Sla } from "./sla.ts";
@@ -83,8 +84,12 @@ export async function concludeRun(run: LoadRun, options: ConcludeOptions): Promi
   }
   const checks = loadAlertData(verdicts, { env: run.env, runId: run.runId, rule });
   const summaryFile = await writeSummary(run, verdicts, checks, problems, settings.resultsDir);
+  // One stable path, like the suite's test-results/junit.xml, so CI can pick it up.
+  const junitFile = path.join(settings.resultsDir, "junit.xml");
+  await writeLoadJunit(junitFile, run, verdicts, rule);
+  const shown = (file: string) => path.relative(process.cwd(), file);
   say(
-    `Numbers: ${path.relative(process.cwd(), summaryFile)}; Allure results in ${path.relative(process.cwd(), allureDir)}.`,
+    `Numbers: ${shown(summaryFile)}; JUnit: ${shown(junitFile)}; Allure results in ${shown(allureDir)}.`,
   );
 
   if (recording) {

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { TargetConfig } from "../suite/config.ts";
 import { newSupabaseClient } from "../suite/supabase-client.ts";
 import { type ArtilleryRun, LOCAL_PROCESSOR, runArtillery } from "./artillery.ts";
+import { scenarioPath } from "./catalog.ts";
 import { artilleryOverrides } from "./overrides.ts";
 import { type Profile, planScenario, type ScenarioPlan } from "./profile.ts";
 import type { LoadSettings } from "./settings.ts";
@@ -162,7 +163,7 @@ function scenarioResult(plan: ScenarioPlan, artillery: ArtilleryRun, sla: Sla): 
   else if (!artillery.report)
     problem = `Artillery exited ${artillery.exitCode} without a report:\n${artillery.outputTail}`;
   else if (unknown.length > 0)
-    problem = `load/scenarios/${plan.scenario}.yml measures ${unknown.join(", ")}, which load/sla.json does not list for scenario ${plan.scenario}`;
+    problem = `${scenarioPath(plan.scenario)} measures ${unknown.join(", ")}, which load/sla.json does not list for scenario ${plan.scenario}`;
   return { plan, artillery, stats, problem };
 }
 

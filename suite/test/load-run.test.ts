@@ -202,6 +202,13 @@ describe("npm run load against the reference stack", () => {
     }
     assert.deepEqual(await syntheticUsersLeft(), [], "login and registered users must be deleted");
     assert.deepEqual(await alertMails(), [], "a passing load run alerts nobody");
+
+    const xml = await readFile(path.join(work, "results", "junit.xml"), "utf8");
+    assert.match(xml, /^<\?xml version="1\.0"/);
+    assert.equal(xml.match(/<testsuite /g)?.length, 5, xml);
+    assert.equal(xml.match(/<testcase /g)?.length, 6, xml);
+    assert.match(xml, /<testcase classname="load\.health" name="backend\.health under load"/);
+    assert.doesNotMatch(xml, /<failure|<error/);
   });
 
   test("a slow backend is a p95 breach on the backend's endpoint only", async () => {
@@ -255,6 +262,12 @@ describe("npm run load against the reference stack", () => {
       run.summary?.ensure.register?.failed.includes(
         "load.failed.backend.register / load.requests.backend.register <= 0.02",
       ),
+    );
+
+    const xml = await readFile(path.join(work, "results", "junit.xml"), "utf8");
+    assert.match(
+      xml,
+      /<testcase classname="load\.register" name="backend\.register under load"[^>]*>[\s\S]*<failure message="SLA breach: backend\.register error rate = 100\.0%, limit ≤ 2\.0%/,
     );
 
     const firing = (await alertMails()).slice(0, -before || undefined);

@@ -1,0 +1,69 @@
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import junit from "junit-report-builder";
+import { endpointCheckTitle, scenarioPath } from "./catalog.ts";
+import type { LoadRun } from "./run.ts";
+import { describeBreach, type EndpointVerdict, type RegressionRule } from "./verdict.ts";
+
+/**
+ * The run as JUnit XML for CI test views, the way the suite's junit.xml
+ * reads: one test suite per scenario, one test case per endpoint (named as
+ * its alert is), failed with every breach; a scenario that produced no
+ * trustworthy numbers is an error.
+ */
+export async function writeLoadJunit(
+  file: string,
+  run: LoadRun,
+  verdicts: readonly EndpointVerdict[],
+  rule: RegressionRule,
+): Promise<void> {
+  const report = junit.newBuilder().name(`load ${run.env} ${run.runId}`);
+  const seconds = (run.stoppedAt.getTime() - run.startedAt.getTime()) / 1000;
+  for (const scenario of run.scenarios) {
+    const name = scenario.plan.scenario;
+    const suite = report
+      .testSuite()
+      .name(`load: ${name}`)
+      .timestamp(run.startedAt)
+      .time(seconds)
+      .property("environment", run.env)
+      .property("runId", run.runId);
+    if (scenario.problem) {
+      suite
+        .testCase()
+        .className(`load.${name}`)
+        .name(`${name} scenario run`)
+        .file(scenarioPath(name))
+        .error(scenario.problem, "no trustworthy numbers");
+    }
+    for (const { stats, breaches } of verdicts.filter((v) => v.stats.scenario === name)) {
+      const testCase = suite
+        .testCase()
+        .className(`load.${name}`)
+        .name(endpointCheckTitle(stats.endpoint))
+        .file(scenarioPath(name))
+        .time(seconds)
+        .property("requests", String(stats.requests))
+        .property("errorRate", String(stats.errorRate))
+        .property("throughputRps", String(stats.throughputRps));
+      for (const [metric, value] of [
+        ["p50Ms", stats.p50Ms],
+        ["p95Ms", stats.p95Ms],
+        ["p99Ms", stats.p99Ms],
+      ] as const) {
+        if (value !== undefined) testCase.property(metric, String(value));
+      }
+      if (breaches.length > 0) {
+        const kinds = new Set(
+          breaches.map((b) => (b.kind === "sla" ? "SLA breach" : "regression")),
+        );
+        testCase.failure(
+          breaches.map((breach) => describeBreach(breach, rule)).join("\n"),
+          [...kinds].join(", "),
+        );
+      }
+    }
+  }
+  await mkdir(path.dirname(file), { recursive: true });
+  report.writeTo(file);
+}
