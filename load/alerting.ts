@@ -4,7 +4,7 @@ import type { Policy } from "../alerts/policy-schema.ts";
 import { type RunAlertsReport, runAlerts } from "../alerts/run.ts";
 import type { CheckResult } from "../alerts/types.ts";
 import type { LoadCheckData } from "./alert-data.ts";
-import { endpointCheckTitle, scenarioPath } from "./catalog.ts";
+import { endpointCheckTitle, LOAD_PROJECT, LOAD_TIER, scenarioPath } from "./catalog.ts";
 import { ROOT } from "./paths.ts";
 
 /**
@@ -14,9 +14,7 @@ import { ROOT } from "./paths.ts";
  * functional suite's failures, and a passing endpoint resolves its alert.
  */
 
-export const LOAD_PROJECT = "load";
-export const LOAD_TIER = "performance";
-export const LOAD_TAG = "@load";
+const LOAD_TAG = "@load";
 
 export interface LoadAlerting {
   config: AlertConfig;

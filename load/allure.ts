@@ -10,7 +10,7 @@ import type {
   StepResult,
   TestResult,
 } from "allure-js-commons";
-import { scenarioPath } from "./catalog.ts";
+import { LOAD_PROJECT, LOAD_TIER, scenarioPath } from "./catalog.ts";
 import type { ScenarioResult } from "./run.ts";
 import {
   describeBreach,
@@ -114,9 +114,9 @@ export function scenarioTestResult(
     { name: "run id", value: run.runId, excluded: true },
   ];
   const labels: Label[] = [
-    { name: "epic", value: "performance" },
+    { name: "epic", value: LOAD_TIER },
     { name: "feature", value: plan.scenario },
-    { name: "suite", value: "load" },
+    { name: "suite", value: LOAD_PROJECT },
     { name: "tag", value: "load" },
     { name: "framework", value: "artillery" },
     { name: "language", value: "javascript" },
