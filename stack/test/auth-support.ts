@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { after, before } from "node:test";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
 import pg from "pg";
-import WebSocket from "ws";
+import { apiFetch, supabaseClient } from "./support/clients.ts";
 import { startTestProject, type TestProject } from "./support/supabase.ts";
+
+export { supabaseClient };
 
 export interface ProjectUnderTest {
   readonly project: TestProject;
@@ -39,18 +40,6 @@ export function useProject(options: { smtpUrl?: () => string } = {}): ProjectUnd
   };
 }
 
-/**
- * An unmodified supabase-js client for the project. Node 20 has no global
- * WebSocket, which supabase-js's realtime part insists on at construction,
- * so it gets the `ws` package (realtime is never used here).
- */
-export function supabaseClient(project: TestProject, key: string): SupabaseClient {
-  return createClient(project.api.url, key, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as never },
-  });
-}
-
 export const anonClient = (project: TestProject) => supabaseClient(project, project.keys.anonKey);
 
 /** A password sign-in from a fresh client: supabase-js's answer. */
@@ -63,16 +52,11 @@ export function uniqueEmail(label: string): string {
 }
 
 /** A raw request to the Auth API with the anon key, as a non-supabase-js client would send it. */
-export function authFetch(
+export const authFetch = (
   project: TestProject,
   path: string,
-  init: RequestInit & { headers?: Record<string, string> } = {},
-): Promise<Response> {
-  return fetch(`${project.api.url}/auth/v1${path}`, {
-    ...init,
-    headers: { apikey: project.keys.anonKey, ...init.headers },
-  });
-}
+  init?: RequestInit & { headers?: Record<string, string> },
+) => apiFetch(project, "/auth/v1", path, init);
 
 export const JSON_HEADERS = { "content-type": "application/json" };
 export const API_VERSION = { "X-Supabase-Api-Version": "2024-01-01" };

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { createClient, type SupabaseClient } from "@supabase/supabase-js";
+import type { SupabaseClient } from "@supabase/supabase-js";
 import { SignJWT } from "jose";
 import pg from "pg";
-import WebSocket from "ws";
 import { secretBytes } from "../src/supabase/keys.ts";
+import { apiFetch, supabaseClient } from "./support/clients.ts";
 import { startTestProject, type TestProject } from "./support/supabase.ts";
 
 /** One test file's project, a superuser connection for setup and checks, and clients per key. */
@@ -43,22 +43,8 @@ export async function startRestBed(setupSql = ""): Promise<RestBed> {
   };
 }
 
-/**
- * An unmodified supabase-js client. `accessToken` plays a signed-in user;
- * Node 20 lacks the WebSocket realtime wants at construction, so it gets `ws`
- * (realtime is never used here).
- */
-export function restClient(
-  project: TestProject,
-  key: string,
-  accessToken?: string,
-): SupabaseClient {
-  return createClient(project.api.url, key, {
-    auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-    realtime: { transport: WebSocket as never },
-    ...(accessToken ? { global: { headers: { Authorization: `Bearer ${accessToken}` } } } : {}),
-  });
-}
+/** An unmodified supabase-js client; `accessToken` plays a signed-in user. */
+export const restClient = supabaseClient;
 
 export interface TestUser {
   readonly id: string;
@@ -104,13 +90,8 @@ export async function accessToken(
 }
 
 /** A raw Data API request with the anon key (or other headers), as curl would send it. */
-export function restFetch(
+export const restFetch = (
   project: TestProject,
   path: string,
-  init: RequestInit & { headers?: Record<string, string> } = {},
-): Promise<Response> {
-  return fetch(`${project.api.url}/rest/v1${path}`, {
-    ...init,
-    headers: { apikey: project.keys.anonKey, ...init.headers },
-  });
-}
+  init?: RequestInit & { headers?: Record<string, string> },
+) => apiFetch(project, "/rest/v1", path, init);
