@@ -15,6 +15,10 @@ try {
   process.exit(1);
 }
 
+// Ctrl-C reaches the children too (same process group): let them stop and
+// clean up (Playwright's teardown, the load run's users), then report after them.
+process.on("SIGINT", () => {});
+
 const playwrightArgs = process.argv.slice(2);
 const suite = spawnSync("npx", ["playwright", "test", ...playwrightArgs], {
   cwd: ROOT,
@@ -28,7 +32,7 @@ function loadSkippedBecause() {
   if (playwrightArgs.length > 0) return "Playwright options were given (part of the suite only)";
   // 2: bad configuration, which the load pass would only repeat.
   if (suiteStatus === 2) return "the suite's configuration is invalid";
-  if (suite.signal) return `the suite was stopped (${suite.signal})`;
+  if (suite.signal || suiteStatus === 130) return "the suite was interrupted";
   return undefined;
 }
 
@@ -42,8 +46,9 @@ const load = spawnSync(process.execPath, ["--import", "tsx", "load/cli.ts", "--s
   cwd: ROOT,
   stdio: "inherit",
 });
-const loadStatus = load.status ?? 1;
-const verdict = (status) => (status === 0 ? "passed" : `failed (exit ${status})`);
+const loadStatus = load.status ?? (load.signal === "SIGINT" ? 130 : 1);
+const verdict = (status) =>
+  status === 0 ? "passed" : status === 130 ? "interrupted" : `failed (exit ${status})`;
 process.stdout.write(
   `\nnpm start: suite ${verdict(suiteStatus)}; load pass ${verdict(loadStatus)}.\n`,
 );
