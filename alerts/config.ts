@@ -181,12 +181,20 @@ function channelsOf(env: Env): ChannelSettings {
   return channels;
 }
 
+/** Bad ALERT_* settings, one problem per variable, never a value. */
+export class AlertConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`alert configuration is invalid:\n  ${problems.join("\n  ")}`);
+    this.name = "AlertConfigError";
+  }
+}
+
 /** Reads the alerting configuration once; a bad value throws naming its variable. */
 export function configFromEnv(source: NodeJS.ProcessEnv = process.env): AlertConfig {
   const parsed = checkedEnv.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
-    throw new Error(`alert configuration is invalid:\n  ${lines.join("\n  ")}`);
+    throw new AlertConfigError(lines);
   }
   const env = parsed.data;
   const channels = channelsOf(env);

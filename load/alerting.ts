@@ -31,6 +31,14 @@ export async function prepareLoadAlerting(env: NodeJS.ProcessEnv): Promise<LoadA
   return { config, policy };
 }
 
+/**
+ * The same settings read again once the target is known: a stack booted for
+ * the run adds its mail sink, and the run id and environment are the run's.
+ */
+export function forTarget(alerting: LoadAlerting, env: NodeJS.ProcessEnv): LoadAlerting {
+  return { config: configFromEnv(env), policy: alerting.policy };
+}
+
 /** One check per endpoint; its identity is the environment, scenario file and endpoint. */
 export function loadCheckResults(
   checks: readonly LoadCheckData[],

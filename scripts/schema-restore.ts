@@ -1,8 +1,8 @@
 // `npm run schema:restore`: re-apply supabase/migrations to the target's
 // database (SUPABASE_DB_URL), then check the schema against the manifest.
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { expectedSchema } from "../contract/schema.ts";
+import { parseCommandLine } from "../suite/command-line.ts";
 import { ConfigError, loadDotenv } from "../suite/config.ts";
 import { inspectViaCatalog } from "../suite/schema/catalog.ts";
 import { diffSchema, formatDrift } from "../suite/schema/diff.ts";
@@ -20,22 +20,11 @@ function fail(message: string, code = 2): never {
 }
 
 async function main(): Promise<void> {
-  let values: { "allow-production"?: boolean; migrations?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      options: {
-        "allow-production": { type: "boolean" },
-        migrations: { type: "string" },
-        help: { type: "boolean" },
-      },
-    }).values;
-  } catch (error) {
-    fail(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = parseCommandLine("schema:restore", USAGE, {
+    "allow-production": { type: "boolean" },
+    migrations: { type: "string" },
+    help: { type: "boolean" },
+  });
   loadDotenv();
   const env = process.env.SYNTHETIC_ENV || "local";
   const dbUrl = process.env.SUPABASE_DB_URL?.trim();

@@ -1,5 +1,5 @@
 // `npm run sweep`: delete synthetic users older than N minutes from the target.
-import { parseArgs } from "node:util";
+import { parseCommandLine } from "../suite/command-line.ts";
 import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../suite/config.ts";
 import { newSupabaseClient } from "../suite/supabase-client.ts";
 import { sweepSyntheticUsers } from "../suite/synthetic-users.ts";
@@ -16,18 +16,10 @@ function fail(message: string, code = 2): never {
 }
 
 async function main(): Promise<void> {
-  let values: { "older-than"?: string; help?: boolean };
-  try {
-    values = parseArgs({
-      options: { "older-than": { type: "string" }, help: { type: "boolean" } },
-    }).values;
-  } catch (error) {
-    fail(`${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+  const values = parseCommandLine("sweep", USAGE, {
+    "older-than": { type: "string" },
+    help: { type: "boolean" },
+  });
   const minutes = Number(values["older-than"] ?? "60");
   if (!Number.isFinite(minutes) || minutes < 0)
     fail(`--older-than must be a number of minutes, got "${values["older-than"]}"`);

@@ -89,9 +89,8 @@ interface Mail {
 
 /** Alert emails in the stack's mail sink (the default local channel), newest first. */
 async function alertMails(): Promise<Mail[]> {
-  const response = await fetch(`${stack.urls.mailApi}/messages`);
-  const { messages } = (await response.json()) as { messages: Mail[] };
-  return messages.filter((mail) => mail.to.includes("oncall@synthetic.local"));
+  const response = await fetch(`${stack.urls.mailApi}/messages?to=oncall@synthetic.local`);
+  return ((await response.json()) as { messages: Mail[] }).messages;
 }
 
 async function load(
