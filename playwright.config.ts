@@ -1,8 +1,12 @@
 import { defineConfig, devices } from "@playwright/test";
-import { allureOptions } from "./report/allure-options.ts";
+import { allureOptions } from "./allure/options.ts";
+import {
+  CHROMIUM_ARGS,
+  chromiumExecutable,
+  videoRecordingAvailable,
+} from "./playwright/chromium.ts";
 import { faultsFromEnv } from "./stack/src/faults.ts";
-import { CHROMIUM_ARGS, chromiumExecutable, videoRecordingAvailable } from "./suite/browser.ts";
-import { ConfigError, hasNoTarget, loadDotenv, newRunId, parseConfig } from "./suite/config.ts";
+import { ConfigError, hasNoTarget, loadDotenv, newRunId, parseConfig } from "./target/config.ts";
 
 loadDotenv();
 // One run id for the whole run: workers inherit the environment of this process.
@@ -33,7 +37,7 @@ const widened = ["1", "true", "yes"].includes(
 export default defineConfig({
   testDir: "tests",
   outputDir: "test-results",
-  globalSetup: "./suite/global-setup.ts",
+  globalSetup: "./playwright/global-setup.ts",
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI || scheduled ? 1 : 0,
@@ -44,16 +48,16 @@ export default defineConfig({
   grep: env === "production" && !widened ? /@readonly|@registration/ : undefined,
   reporter: [
     // First: every reporter after it sees results with the configured secrets replaced.
-    ["./report/redaction-reporter.ts"],
+    ["./reporters/redaction.ts"],
     // Early: Playwright awaits each reporter's onEnd in turn, and alerts should not wait for report writers.
-    ["./reporters/alert-reporter.ts"],
+    ["./reporters/alerts.ts"],
     [process.env.CI ? "dot" : "list"],
     ["junit", { outputFile: "test-results/junit.xml" }],
     ["html", { open: "never", outputFolder: "playwright-report" }],
     ["allure-playwright", allureOptions()],
     // After the writers: adds the Environment table and scans their output for secrets.
-    ["./report/run-reporter.ts"],
-    ["./reporters/summary-reporter.ts"],
+    ["./reporters/allure-run.ts"],
+    ["./reporters/summary.ts"],
     // Machine-readable results on request (the project's own tests read them).
     ...(process.env.PLAYWRIGHT_JSON_OUTPUT_FILE ? [["json"] as const] : []),
   ],

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { runPlaywright, writeProject } from "../alerts/test/playwright-project.ts";
-import { startRig } from "../alerts/test/rig.ts";
+import { startRig } from "../alerts/test/support/rig.ts";
+import { runPlaywright, writeProject } from "../reporters/test/support/playwright-project.ts";
 
 /**
  * Time from the end of the last test to the last notification accepted by the

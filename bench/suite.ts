@@ -6,8 +6,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
 import { app } from "../contract/app.ts";
+import { CHROMIUM_ARGS, chromiumExecutable } from "../playwright/chromium.ts";
 import { bootStack, type RunningStack } from "../stack/src/stack.ts";
-import { CHROMIUM_ARGS, chromiumExecutable } from "../suite/browser.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const FREE = { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 };

@@ -1,4 +1,4 @@
-import type { SchemaManifest } from "../suite/schema/manifest.ts";
+import type { SchemaManifest } from "../schema/manifest.ts";
 
 /**
  * The database the app needs, as supabase/migrations creates it. The schema

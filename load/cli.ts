@@ -8,16 +8,16 @@
 // --write-dotenv <file> and --cleanup-run <run id> (distributed runs).
 import path from "node:path";
 import { AlertConfigError } from "../alerts/config.ts";
+import { parseCommandLine } from "../scripts/command-line.ts";
 import { faultsFromEnv } from "../stack/src/faults.ts";
 import type { RunningStack } from "../stack/src/stack.ts";
-import { parseCommandLine } from "../suite/command-line.ts";
 import {
   ConfigError,
   hasNoTarget,
   loadDotenv,
   parseConfig,
   type TargetConfig,
-} from "../suite/config.ts";
+} from "../target/config.ts";
 import { forTarget, type LoadAlerting, prepareLoadAlerting } from "./alerting.ts";
 import { catalogProblems, scenarioFiles } from "./catalog.ts";
 import { deleteUsersOfRun, writeWorkerDotenv } from "./distributed.ts";

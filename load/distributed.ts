@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
-import type { TargetConfig } from "../suite/config.ts";
-import { newSupabaseClient } from "../suite/supabase-client.ts";
+import type { TargetConfig } from "../target/config.ts";
+import { newSupabaseClient } from "../target/supabase-client.ts";
 import { artilleryEnv, LOGIN_USERS } from "./run.ts";
 import { createLoginUsers, deleteRunUsers } from "./users.ts";
 

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { resultsDir as allureResultsDir } from "../report/paths.ts";
-import type { TargetConfig } from "../suite/config.ts";
+import { resultsDir as allureResultsDir } from "../allure/paths.ts";
+import type { TargetConfig } from "../target/config.ts";
 import { type LoadCheckData, loadAlertData } from "./alert-data.ts";
 import { alertLoadRun, type LoadAlerting } from "./alerting.ts";
 import { writeScenarioResult } from "./allure.ts";

@@ -1,6 +1,6 @@
 /**
  * Artillery hooks for load/scenarios/*.yml. They only wire the shared
- * journeys (suite/journeys) into Artillery: which request to send, and
+ * journeys (journeys/) into Artillery: which request to send, and
  * whether the answer was right. Artillery bundles this file (esbuild) into
  * each run, so it imports plain modules only.
  */
@@ -11,11 +11,11 @@ import {
   loginRequest,
   registerProblem,
   registerRequest,
-} from "../suite/journeys/backend.ts";
-import { assetProblem, linkedAssets, pagePaths, pageProblem } from "../suite/journeys/frontend.ts";
-import type { Problem } from "../suite/journeys/request.ts";
-import { passwordGrantProblem, passwordGrantRequest } from "../suite/journeys/supabase-auth.ts";
-import { syntheticEmail, syntheticPassword } from "../suite/synthetic-users.ts";
+} from "../journeys/backend.ts";
+import { assetProblem, linkedAssets, pagePaths, pageProblem } from "../journeys/frontend.ts";
+import type { Problem } from "../journeys/request.ts";
+import { passwordGrantProblem, passwordGrantRequest } from "../journeys/supabase-auth.ts";
+import { syntheticEmail, syntheticPassword } from "../target/synthetic-users.ts";
 import { failedCounter, requestsCounter } from "./metric-names.ts";
 
 interface Context {

@@ -1,6 +1,6 @@
 import path from "node:path";
-import type { TargetConfig } from "../suite/config.ts";
-import { newSupabaseClient } from "../suite/supabase-client.ts";
+import type { TargetConfig } from "../target/config.ts";
+import { newSupabaseClient } from "../target/supabase-client.ts";
 import { type ArtilleryRun, LOCAL_PROCESSOR, runArtillery } from "./artillery.ts";
 import { scenarioPath } from "./catalog.ts";
 import { artilleryOverrides } from "./overrides.ts";

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError } from "../suite/config.ts";
+import { ConfigError } from "../target/config.ts";
 import { ROOT } from "./paths.ts";
 import type { Profile } from "./profile.ts";
 

@@ -4,7 +4,7 @@ import {
   deleteUser,
   parseSyntheticEmail,
   type SyntheticIdentity,
-} from "../suite/synthetic-users.ts";
+} from "../target/synthetic-users.ts";
 
 /**
  * The users a load run needs and leaves: login users made beforehand through

@@ -2,11 +2,11 @@
 // database (SUPABASE_DB_URL), then check the schema against the manifest.
 import path from "node:path";
 import { expectedSchema } from "../contract/schema.ts";
-import { parseCommandLine } from "../suite/command-line.ts";
-import { ConfigError, loadDotenv } from "../suite/config.ts";
-import { inspectViaCatalog } from "../suite/schema/catalog.ts";
-import { diffSchema, formatDrift } from "../suite/schema/diff.ts";
-import { restoreMigrations } from "../suite/schema/restore.ts";
+import { inspectViaCatalog } from "../schema/catalog.ts";
+import { diffSchema, formatDrift } from "../schema/diff.ts";
+import { restoreMigrations } from "../schema/restore.ts";
+import { ConfigError, loadDotenv } from "../target/config.ts";
+import { parseCommandLine } from "./command-line.ts";
 
 const USAGE = `Usage: npm run schema:restore -- [--allow-production] [--migrations DIR]
 

@@ -1,8 +1,9 @@
 // `npm run sweep`: delete synthetic users older than N minutes from the target.
-import { parseCommandLine } from "../suite/command-line.ts";
-import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../suite/config.ts";
-import { newSupabaseClient } from "../suite/supabase-client.ts";
-import { sweepSyntheticUsers } from "../suite/synthetic-users.ts";
+
+import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../target/config.ts";
+import { newSupabaseClient } from "../target/supabase-client.ts";
+import { sweepSyntheticUsers } from "../target/synthetic-users.ts";
+import { parseCommandLine } from "./command-line.ts";
 
 const USAGE = `Usage: npm run sweep -- [--older-than MINUTES]
 

@@ -1,11 +1,32 @@
 // `npm test`: set up what is missing, then type-check, lint, and run every
-// own test (reference stack, suite, alerts) with node's test runner.
+// own test with node's test runner: each folder's `<folder>/test/*.test.ts`
+// and the end-to-end tests in `e2e/`. `npm run test:unit` runs only the fast
+// ones (no e2e/), and `npm test -- FILE…` only the files named.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ensureChromium, ensureDependencies, ROOT } from "./bootstrap.mjs";
 
-const TEST_DIRS = ["suite/test", "stack/test", "alerts/test"];
+const SKIP = new Set(["node_modules", ".git", ".stack", ".scratch"]);
+
+/** Every `*.test.ts` in a folder named `test` (at any depth) or in `e2e/`. */
+function testFiles({ endToEnd }) {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      if (entry.name.startsWith(".") || SKIP.has(entry.name)) continue;
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith(".test.ts")) {
+        const parent = path.basename(dir);
+        const e2e = rel.startsWith("e2e/");
+        if ((parent === "test" && !e2e) || (e2e && endToEnd)) found.push(rel);
+      }
+    }
+  };
+  walk("");
+  return found.sort();
+}
 
 function step(title, command, args) {
   process.stdout.write(`\n== ${title}\n`);
@@ -26,18 +47,10 @@ try {
   process.exit(1);
 }
 
-const only = process.argv.slice(2);
-const files =
-  only.length > 0
-    ? only
-    : TEST_DIRS.flatMap((dir) =>
-        existsSync(path.join(ROOT, dir))
-          ? readdirSync(path.join(ROOT, dir))
-              .filter((file) => file.endsWith(".test.ts"))
-              .sort()
-              .map((file) => path.join(dir, file))
-          : [],
-      );
+const args = process.argv.slice(2);
+const unitOnly = args.includes("--unit");
+const only = args.filter((arg) => arg !== "--unit");
+const files = only.length > 0 ? only : testFiles({ endToEnd: !unitOnly });
 
 let checks = true;
 if (only.length === 0) {

@@ -6,8 +6,8 @@ import { backoffDelay, sendWithRetry } from "../retry.ts";
 import { slackTransport } from "../transports/slack.ts";
 import { twilioTransport } from "../transports/twilio.ts";
 import { webhookTransport } from "../transports/webhook.ts";
-import { sampleNotification } from "./engine-harness.ts";
-import { httpReceiver, slackOk, twilioError, twilioOk } from "./receivers.ts";
+import { sampleNotification } from "./support/engine-harness.ts";
+import { httpReceiver, slackOk, twilioError, twilioOk } from "./support/receivers.ts";
 
 const options = (budgetMs: number, extra: Partial<Parameters<typeof sendWithRetry>[2]> = {}) => ({
   deadline: Date.now() + budgetMs,

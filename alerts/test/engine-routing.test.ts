@@ -9,7 +9,7 @@ import {
   T0,
   testPolicy,
   titles,
-} from "./engine-harness.ts";
+} from "./support/engine-harness.ts";
 
 const on = EngineHarness.on;
 

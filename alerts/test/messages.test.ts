@@ -5,7 +5,14 @@ import { renderSlack } from "../messages/slack.ts";
 import { renderSms, SMS_LIMIT } from "../messages/sms.ts";
 import { plainText } from "../messages/text.ts";
 import type { Notification } from "../types.ts";
-import { check, critical, EngineHarness, MINUTE, T0, testPolicy } from "./engine-harness.ts";
+import {
+  check,
+  critical,
+  EngineHarness,
+  MINUTE,
+  T0,
+  testPolicy,
+} from "./support/engine-harness.ts";
 
 test("an alert says what, where, since when, how many runs, the error's first lines, run and links", () => {
   const engine = new EngineHarness(testPolicy(), "scheduled");

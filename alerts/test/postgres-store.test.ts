@@ -10,8 +10,8 @@ import pg from "pg";
 import { PostgresStateStore } from "../store/postgres-store.ts";
 import { ConcurrentWriteError } from "../store/state-store.ts";
 import { emptyState } from "../types.ts";
-import { critical, MINUTE, T0 } from "./engine-harness.ts";
-import { type Rig, startRig } from "./rig.ts";
+import { critical, MINUTE, T0 } from "./support/engine-harness.ts";
+import { type Rig, startRig } from "./support/rig.ts";
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, "127.0.0.1");

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, test } from "node:test";
 import { Redactor, secretsFromEnv } from "../redact.ts";
-import { critical, T0 } from "./engine-harness.ts";
-import { type Rig, SECRETS, startRig } from "./rig.ts";
+import { critical, T0 } from "./support/engine-harness.ts";
+import { type Rig, SECRETS, startRig } from "./support/rig.ts";
 
 const LEAKY_ERROR = [
   `Error: request failed with apikey ${SECRETS.serviceRole}`,

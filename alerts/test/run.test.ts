@@ -7,9 +7,9 @@ import { configFromEnv } from "../config.ts";
 import policy from "../policy.ts";
 import { definePolicy } from "../policy-schema.ts";
 import { runAlerts } from "../run.ts";
-import { critical, MINUTE, T0 } from "./engine-harness.ts";
-import { smtpReceiver, twilioError, twilioOk } from "./receivers.ts";
-import { type Rig, startRig } from "./rig.ts";
+import { critical, MINUTE, T0 } from "./support/engine-harness.ts";
+import { smtpReceiver, twilioError, twilioOk } from "./support/receivers.ts";
+import { type Rig, startRig } from "./support/rig.ts";
 
 const health = (outcome: "failed" | "passed") =>
   critical("backend › /health answers 200", outcome, {

@@ -10,11 +10,11 @@ import policy from "../policy.ts";
 import { FileStateStore } from "../store/file-store.ts";
 import { ConcurrentWriteError, type StateStore } from "../store/state-store.ts";
 import { emptyState } from "../types.ts";
-import { check, critical, EngineHarness, MINUTE, T0 } from "./engine-harness.ts";
-import { type Rig, startRig } from "./rig.ts";
+import { check, critical, EngineHarness, MINUTE, T0 } from "./support/engine-harness.ts";
+import { type Rig, startRig } from "./support/rig.ts";
 
 const run = promisify(execFile);
-const CHILD = fileURLToPath(new URL("./child-run.ts", import.meta.url));
+const CHILD = fileURLToPath(new URL("./support/child-run.ts", import.meta.url));
 
 describe("file state store", () => {
   let dir: string;

@@ -6,7 +6,7 @@ import { pagerDutyTransport } from "../transports/pagerduty.ts";
 import { slackTransport } from "../transports/slack.ts";
 import { twilioTransport } from "../transports/twilio.ts";
 import { webhookTransport } from "../transports/webhook.ts";
-import { check, sampleNotification } from "./engine-harness.ts";
+import { check, sampleNotification } from "./support/engine-harness.ts";
 import {
   type HttpReceiver,
   httpReceiver,
@@ -16,7 +16,7 @@ import {
   smtpReceiver,
   twilioError,
   twilioOk,
-} from "./receivers.ts";
+} from "./support/receivers.ts";
 
 const signal = () => AbortSignal.timeout(2_000);
 const text = (status: number, body: string): Reply => ({ status, body });

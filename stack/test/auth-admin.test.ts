@@ -10,7 +10,7 @@ import {
   supabaseClient,
   uniqueEmail,
   useProject,
-} from "./auth-support.ts";
+} from "./support/auth.ts";
 
 describe("auth: admin API with the service role", () => {
   const env = useProject();

@@ -7,7 +7,7 @@ import {
   supabaseClient,
   uniqueEmail,
   useProject,
-} from "./auth-support.ts";
+} from "./support/auth.ts";
 import type { TestProject } from "./support/supabase.ts";
 
 /** No answer may look like a stack trace or leak the project's secrets. */

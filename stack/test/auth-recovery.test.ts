@@ -10,7 +10,7 @@ import {
   jwtPayload,
   uniqueEmail,
   useProject,
-} from "./auth-support.ts";
+} from "./support/auth.ts";
 
 const SITE_URL = "http://127.0.0.1:3000";
 

@@ -10,7 +10,7 @@ import {
   supabaseClient,
   uniqueEmail,
   useProject,
-} from "./auth-support.ts";
+} from "./support/auth.ts";
 
 describe("auth: the signed-in user, tokens, refresh and sign-out", () => {
   const env = useProject();

@@ -8,7 +8,7 @@ import {
   jwtPayload,
   uniqueEmail,
   useProject,
-} from "./auth-support.ts";
+} from "./support/auth.ts";
 
 describe("auth: sign-up and password sign-in through supabase-js", () => {
   const env = useProject();

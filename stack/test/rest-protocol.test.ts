@@ -10,7 +10,7 @@ import {
   restFetch,
   startRestBed,
   type TestUser,
-} from "./rest-support.ts";
+} from "./support/rest.ts";
 
 const ERROR_KEYS = ["code", "details", "hint", "message"];
 

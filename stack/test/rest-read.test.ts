@@ -8,7 +8,7 @@ import {
   restFetch,
   startRestBed,
   type TestUser,
-} from "./rest-support.ts";
+} from "./support/rest.ts";
 
 const HOSTILE = "'; drop table public.profiles; --";
 

@@ -7,7 +7,7 @@ import {
   restFetch,
   startRestBed,
   type TestUser,
-} from "./rest-support.ts";
+} from "./support/rest.ts";
 
 interface Note {
   id: number;

@@ -1,7 +1,7 @@
 import { app } from "../../contract/app.ts";
 import { expect, test } from "../../fixtures/index.ts";
+import { healthProblem } from "../../journeys/backend.ts";
 import { timingBudgetMs } from "../../load/sla.ts";
-import { healthProblem } from "../../suite/journeys/backend.ts";
 
 test.describe("backend health", () => {
   test("GET /health is up and reaches the database", {

@@ -1,9 +1,9 @@
 import { expectedSchema } from "../../contract/schema.ts";
 import { expect, test } from "../../fixtures/index.ts";
-import { inspectViaCatalog } from "../../suite/schema/catalog.ts";
-import { inspectViaDataApi } from "../../suite/schema/data-api.ts";
-import { diffSchema, formatDrift } from "../../suite/schema/diff.ts";
-import type { Drift } from "../../suite/schema/manifest.ts";
+import { inspectViaCatalog } from "../../schema/catalog.ts";
+import { inspectViaDataApi } from "../../schema/data-api.ts";
+import { diffSchema, formatDrift } from "../../schema/diff.ts";
+import type { Drift } from "../../schema/manifest.ts";
 
 test("the database schema matches the manifest", {
   tag: ["@critical", "@smoke", "@readonly"],

@@ -1,7 +1,7 @@
 import type { SupabaseClient } from "@supabase/supabase-js";
 import { app } from "../../contract/app.ts";
 import { expect, test } from "../../fixtures/index.ts";
-import type { SyntheticUser } from "../../suite/synthetic-users.ts";
+import type { SyntheticUser } from "../../target/synthetic-users.ts";
 
 const { table, nameColumn, emailColumn } = app.profiles;
 

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { app, type LoginResponse } from "../../contract/app.ts";
 import { expect, test } from "../../fixtures/index.ts";
-import { createSyntheticUser } from "../../suite/synthetic-users.ts";
+import { createSyntheticUser } from "../../target/synthetic-users.ts";
 import { SETUP_USER_FILE, STORAGE_STATE_FILE } from "./files.ts";
 
 test("create a synthetic user and save its signed-in state", async ({ admin, target, backend }) => {

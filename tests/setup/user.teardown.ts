@@ -1,6 +1,6 @@
 import { readFile, rm } from "node:fs/promises";
 import { test } from "../../fixtures/index.ts";
-import { deleteUser } from "../../suite/synthetic-users.ts";
+import { deleteUser } from "../../target/synthetic-users.ts";
 import { AUTH_DIR, SETUP_USER_FILE } from "./files.ts";
 
 test("delete the setup user", async ({ admin }) => {

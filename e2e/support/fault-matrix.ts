@@ -1,0 +1,178 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { bootStack, type RunningStack } from "../../stack/src/stack.ts";
+import { newSupabaseClient } from "../../target/supabase-client.ts";
+import { failingProjects, runSuite, type SuiteRun } from "./run-suite.ts";
+
+/**
+ * The suite against the reference stack: green when healthy, and for every
+ * fault switch exactly the projects that should fail, with a message that
+ * names the fault. Projects that did not run because `setup` failed are
+ * listed apart.
+ */
+export interface MatrixRow {
+  fault: string;
+  failing: string[];
+  notRun?: string[];
+  message: [string, RegExp];
+}
+
+export const DATABASE_AND_AUTH_FAULTS: MatrixRow[] = [
+  {
+    fault: "schema-erased",
+    failing: ["api", "browser", "schema", "security"],
+    message: ["schema", /table missing: public\.profiles/],
+  },
+  {
+    fault: "column-missing",
+    failing: ["api", "browser", "schema", "security", "setup", "supabase"],
+    notRun: ["browser"],
+    message: ["schema", /column missing: public\.profiles\.full_name/],
+  },
+  {
+    fault: "trigger-missing",
+    failing: ["api", "browser", "schema"],
+    message: ["schema", /trigger missing: trigger on_auth_user_created/],
+  },
+  {
+    fault: "rls-disabled",
+    failing: ["schema", "security"],
+    message: ["security", /the anon key read \d+ profiles rows/],
+  },
+  {
+    fault: "auth-503",
+    failing: ["api", "security", "setup", "supabase"],
+    notRun: ["browser"],
+    message: ["supabase", /503|unavailable/i],
+  },
+];
+
+export const HTTP_FAULTS: MatrixRow[] = [
+  { fault: "register-500", failing: ["api", "browser"], message: ["api", /register answered 500/] },
+  {
+    fault: "backend-latency=1500",
+    failing: ["api"],
+    message: ["api", /backend \/health took \d+ ms \(budget 1000 ms\)/],
+  },
+  {
+    fault: "backend-down",
+    failing: ["api", "security", "setup"],
+    notRun: ["browser"],
+    message: ["api", /ECONNREFUSED/],
+  },
+  { fault: "frontend-js-error", failing: ["browser"], message: ["browser", /uncaught exception/] },
+  {
+    fault: "cors-refused",
+    failing: ["api", "browser"],
+    message: ["api", /does not allow the frontend origin/],
+  },
+  {
+    fault: "key-leaked",
+    failing: ["security"],
+    message: ["security", /contains the service-role key/],
+  },
+];
+
+/** Synthetic users still in the project: every test's fixture must have deleted its own, pass or fail. */
+async function leftoverUsers(stack: RunningStack): Promise<string[]> {
+  const admin = newSupabaseClient(stack.urls.supabase, stack.keys.serviceRoleKey);
+  const { data, error } = await admin.auth.admin.listUsers({ page: 1, perPage: 1000 });
+  assert.equal(error, null, `listUsers: ${error?.message}`);
+  return data.users
+    .map((user) => user.email ?? "")
+    .filter((email) => email.startsWith("synthetic-"));
+}
+
+function describeRun(run: SuiteRun): string {
+  const failed = run.tests
+    .filter((t) => t.outcome === "unexpected")
+    .map((t) => `  [${t.project}] ${t.title}: ${t.errors[0]?.split("\n")[0] ?? ""}`);
+  return `exit ${run.exitCode}; failed:\n${failed.join("\n") || "  (none)"}\n--- output tail ---\n${run.output.slice(-1500)}`;
+}
+
+/**
+ * Boots a stack for `rows` and runs the suite once per fault; optionally
+ * healthy first, and healthy again after the last fault is cleared (each
+ * matrix file runs one of the two, so neither run is paid twice).
+ */
+export function describeFaultMatrix(
+  title: string,
+  rows: MatrixRow[],
+  checks: { healthyFirst: boolean; greenAfter: boolean },
+): void {
+  describe(title, () => {
+    let stack: RunningStack;
+    let env: Record<string, string>;
+    before(async () => {
+      stack = await bootStack({
+        ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+        envFile: false,
+      });
+      env = { ...stack.env, SYNTHETIC_ENV: "local" };
+    });
+    after(async () => {
+      await stack?.stop();
+    });
+
+    if (checks.healthyFirst)
+      test("healthy: every project passes", async () => {
+        const run = await runSuite(env);
+        assert.ok(
+          run.tests.length >= 20,
+          `expected the whole suite to run, got ${run.tests.length} tests\n${describeRun(run)}`,
+        );
+        assert.deepEqual(failingProjects(run), [], describeRun(run));
+        assert.equal(run.exitCode, 0, describeRun(run));
+        assert.deepEqual(
+          run.tests.filter((t) => t.outcome === "skipped").map((t) => t.title),
+          [],
+        );
+        assert.deepEqual(await leftoverUsers(stack), [], "synthetic users left behind");
+      });
+
+    for (const row of rows) {
+      test(`fault ${row.fault} fails ${row.failing.join(", ")}`, async () => {
+        await stack.faults.set(row.fault);
+        try {
+          const run = await runSuite(env);
+          assert.notEqual(run.exitCode, 0, "the run must fail");
+          assert.deepEqual(
+            failingProjects(run),
+            row.failing.filter((p) => !row.notRun?.includes(p)).sort(),
+            describeRun(run),
+          );
+          for (const project of row.notRun ?? []) {
+            const tests = run.tests.filter((t) => t.project === project);
+            assert.ok(
+              tests.length > 0 && tests.every((t) => t.outcome === "skipped"),
+              `${project} should not have run\n${describeRun(run)}`,
+            );
+          }
+          const [project, pattern] = row.message;
+          const messages = run.tests
+            .filter((t) => t.project === project && t.outcome === "unexpected")
+            .flatMap((t) => t.errors);
+          assert.ok(
+            messages.some((m) => pattern.test(m)),
+            `no ${project} failure matches ${pattern}\n${describeRun(run)}`,
+          );
+        } finally {
+          await stack.faults.clear(
+            row.fault.split("=")[0] as Parameters<typeof stack.faults.clear>[0],
+          );
+        }
+        assert.deepEqual(
+          await leftoverUsers(stack),
+          [],
+          "synthetic users left behind by a failing run",
+        );
+      });
+    }
+
+    if (checks.greenAfter)
+      test("after every fault is cleared the suite is green again", async () => {
+        const run = await runSuite(env);
+        assert.deepEqual(failingProjects(run), [], describeRun(run));
+      });
+  });
+}

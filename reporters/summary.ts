@@ -1,0 +1,87 @@
+import path from "node:path";
+import type { FullResult, Reporter, Suite, TestCase, TestResult } from "@playwright/test/reporter";
+import { resultsDir } from "../allure/paths.ts";
+
+interface ProjectTally {
+  passed: number;
+  failed: number;
+  flaky: number;
+  skipped: number;
+  ms: number;
+}
+
+/**
+ * Prints, at the end of a run, each project's result and time, the schema
+ * drift found (the drift report the schema check attached) and where the
+ * reports are.
+ */
+export default class SummaryReporter implements Reporter {
+  readonly #projects = new Map<string, ProjectTally>();
+  readonly #drift: string[] = [];
+  readonly #failures: string[] = [];
+  #suite: Suite | undefined;
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(_config: unknown, suite: Suite): void {
+    this.#suite = suite;
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const tally = this.#tally(projectOf(test));
+    tally.ms += result.duration;
+    if (result.status === "failed" || result.status === "timedOut") {
+      const report = result.attachments.find((item) => item.name === "schema-drift-report");
+      if (report?.body && test.results.length === 1 + test.retries)
+        this.#drift.push(report.body.toString());
+    }
+  }
+
+  onEnd(result: FullResult): void {
+    for (const test of this.#suite?.allTests() ?? []) {
+      const tally = this.#tally(projectOf(test));
+      const outcome = test.outcome();
+      if (outcome === "expected") tally.passed++;
+      else if (outcome === "unexpected") {
+        tally.failed++;
+        this.#failures.push(`${projectOf(test)} › ${test.titlePath().slice(3).join(" › ")}`);
+      } else if (outcome === "flaky") tally.flaky++;
+      else tally.skipped++;
+    }
+    const lines = ["", "Synthetic run summary", ""];
+    lines.push("  project     result   passed  failed  flaky  skipped   time");
+    for (const [name, tally] of this.#projects) {
+      const verdict =
+        tally.failed > 0 ? "FAILED" : tally.passed + tally.flaky > 0 ? "ok" : "no run";
+      lines.push(
+        `  ${name.padEnd(11)} ${verdict.padEnd(8)} ${String(tally.passed).padStart(6)}  ${String(tally.failed).padStart(6)}  ${String(tally.flaky).padStart(5)}  ${String(tally.skipped).padStart(7)}  ${(tally.ms / 1000).toFixed(1).padStart(5)}s`,
+      );
+    }
+    if (this.#failures.length > 0)
+      lines.push("", "Failed:", ...this.#failures.map((line) => `  - ${line}`));
+    lines.push("", this.#drift.length > 0 ? this.#drift.join("\n\n") : "Schema drift: none found.");
+    lines.push(
+      "",
+      `Result: ${result.status} in ${(result.duration / 1000).toFixed(1)}s`,
+      "Reports: test-results/junit.xml (JUnit), playwright-report/index.html (npx playwright show-report),",
+      `         ${path.relative(process.cwd(), resultsDir()) || "."}/ for the Allure report: npm run report, then npm run report:open`,
+      "",
+    );
+    process.stdout.write(lines.join("\n"));
+  }
+
+  #tally(project: string): ProjectTally {
+    let tally = this.#projects.get(project);
+    if (!tally) {
+      tally = { passed: 0, failed: 0, flaky: 0, skipped: 0, ms: 0 };
+      this.#projects.set(project, tally);
+    }
+    return tally;
+  }
+}
+
+function projectOf(test: TestCase): string {
+  return test.parent.project()?.name ?? "default";
+}

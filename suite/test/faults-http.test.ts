@@ -1,6 +1,0 @@
-import { describeFaultMatrix, HTTP_FAULTS } from "./fault-matrix.ts";
-
-describeFaultMatrix("the suite against backend and frontend faults", HTTP_FAULTS, {
-  healthyFirst: false,
-  greenAfter: true,
-});
