@@ -4,6 +4,7 @@ import {
   deleteUser,
   parseSyntheticEmail,
   type SyntheticIdentity,
+  userPages,
 } from "../target/synthetic-users.ts";
 
 /**
@@ -26,14 +27,12 @@ export async function createLoginUsers(
   return users;
 }
 
-const PAGE = 200;
 /** Server clocks drift; a user of this run is never older than its start minus this. */
 const CLOCK_SKEW_MS = 10 * 60_000;
 
 /**
- * Deletes every user whose synthetic address carries this run id. Pages
- * through the admin list newest first and stops at users older than the run,
- * so a project with many users is not read whole.
+ * Deletes every user whose synthetic address carries this run id. Stops paging
+ * at users older than the run.
  */
 export async function deleteRunUsers(
   admin: SupabaseClient,
@@ -41,15 +40,13 @@ export async function deleteRunUsers(
 ): Promise<number> {
   const oldest = options.since.getTime() - CLOCK_SKEW_MS;
   const doomed: string[] = [];
-  for (let page = 1; ; page++) {
-    const { data, error } = await admin.auth.admin.listUsers({ page, perPage: PAGE });
-    if (error) throw new Error(`admin listUsers failed: ${error.status ?? ""} ${error.message}`);
-    for (const user of data.users) {
+  for await (const users of userPages(admin)) {
+    for (const user of users) {
       if (parseSyntheticEmail(user.email ?? "", options.prefix)?.runId === options.runId)
         doomed.push(user.id);
     }
-    const last = data.users.at(-1);
-    if (data.users.length < PAGE || (last && Date.parse(last.created_at) < oldest)) break;
+    const last = users.at(-1);
+    if (last && Date.parse(last.created_at) < oldest) break;
   }
   for (const id of doomed) await deleteUser(admin, id);
   return doomed.length;

@@ -90,19 +90,35 @@ export async function deleteUser(admin: SupabaseClient, id: string): Promise<voi
   }
 }
 
-/** Finds a user by email through the admin API's pages (newest first, so recent users come early). */
+const PER_PAGE = 200;
+
+/**
+ * The admin API's user list, one page at a time, newest first: callers stop
+ * as soon as they have what they need, so a project with many users is not
+ * read whole. Ends after the last (short) page or `maxPages`.
+ */
+export async function* userPages(
+  admin: SupabaseClient,
+  maxPages = Number.POSITIVE_INFINITY,
+): AsyncGenerator<User[]> {
+  for (let page = 1; page <= maxPages; page++) {
+    const { data, error } = await admin.auth.admin.listUsers({ page, perPage: PER_PAGE });
+    if (error) throw new Error(`admin listUsers failed: ${error.status ?? ""} ${error.message}`);
+    yield data.users;
+    if (data.users.length < PER_PAGE) return;
+  }
+}
+
+/** Finds a user by email (recent users come early). */
 export async function findUserByEmail(
   admin: SupabaseClient,
   email: string,
   maxPages = 20,
 ): Promise<User | undefined> {
   const wanted = email.toLowerCase();
-  for (let page = 1; page <= maxPages; page++) {
-    const { data, error } = await admin.auth.admin.listUsers({ page, perPage: 200 });
-    if (error) throw new Error(`admin listUsers failed: ${error.status ?? ""} ${error.message}`);
-    const hit = data.users.find((user) => user.email?.toLowerCase() === wanted);
+  for await (const users of userPages(admin, maxPages)) {
+    const hit = users.find((user) => user.email?.toLowerCase() === wanted);
     if (hit) return hit;
-    if (data.users.length < 200) return undefined;
   }
   return undefined;
 }
@@ -118,15 +134,12 @@ export async function sweepSyntheticUsers(
   const cutoff = (options.now ?? new Date()).getTime() - options.olderThanMinutes * 60_000;
   const doomed: string[] = [];
   let scanned = 0;
-  for (let page = 1; ; page++) {
-    const { data, error } = await admin.auth.admin.listUsers({ page, perPage: 200 });
-    if (error) throw new Error(`admin listUsers failed: ${error.status ?? ""} ${error.message}`);
-    scanned += data.users.length;
-    for (const user of data.users) {
+  for await (const users of userPages(admin)) {
+    scanned += users.length;
+    for (const user of users) {
       if (isSyntheticUser(user, options) && Date.parse(user.created_at) < cutoff)
         doomed.push(user.id);
     }
-    if (data.users.length < 200) break;
   }
   for (const id of doomed) await deleteUser(admin, id);
   return { scanned, deleted: doomed.length };
