@@ -1,6 +1,6 @@
 import path from "node:path";
 import { z } from "zod";
-import { ConfigError } from "../target/config.ts";
+import { ConfigError, envFlag } from "../target/config.ts";
 import { ROOT } from "./paths.ts";
 import type { Profile } from "./profile.ts";
 
@@ -22,11 +22,6 @@ export interface LoadSettings {
   baselineDir: string;
 }
 
-const flag = z
-  .enum(["1", "0", "true", "false", "yes", "no", ""])
-  .optional()
-  .transform((value) => value === "1" || value === "true" || value === "yes");
-
 export function parseLoadSettings(
   env: NodeJS.ProcessEnv,
   profile: Profile,
@@ -34,7 +29,7 @@ export function parseLoadSettings(
 ): LoadSettings {
   const { limits } = profile;
   const schema = z.object({
-    LOAD_ALLOW_REMOTE: flag,
+    LOAD_ALLOW_REMOTE: envFlag,
     LOAD_SCENARIOS: z
       .string()
       .optional()

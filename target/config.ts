@@ -30,7 +30,8 @@ const jwtLike = z
     },
   );
 
-const flag = z
+/** An on/off variable: 1/true/yes or 0/false/no; unset or empty is off. */
+export const envFlag = z
   .enum(["1", "0", "true", "false", "yes", "no", ""])
   .optional()
   .transform((value) => value === "1" || value === "true" || value === "yes");
@@ -77,7 +78,7 @@ const schema = z.object({
     .regex(/^[a-z0-9]{4,16}$/, "must be 4-16 lower-case letters or digits")
     .optional(),
   SYNTHETIC_RUN_KIND: z.enum(["acceptance", "scheduled"]).default("acceptance"),
-  SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION: flag,
+  SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION: envFlag,
 });
 
 export type TargetConfig = {
