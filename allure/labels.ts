@@ -1,9 +1,7 @@
 import type { Label, StepResult, TestResult } from "allure-js-commons";
 import type { LifecycleListener } from "allure-js-commons/sdk/reporter";
 import { TIER_BY_PROJECT, UNKNOWN_TIER } from "../contract/vocabulary.ts";
-
-/** The attachment fixtures/page-problems.ts adds when a failed test's page had errors of its own. */
-export const PAGE_PROBLEMS = "page-problems";
+import { PAGE_PROBLEMS } from "../fixtures/attachments/names.ts";
 
 /** Label on failures whose page was itself failing: categories file them as product, not suite, defects. */
 export const PAGE_HEALTH_LABEL = { name: "pageHealth", value: "errors on the page" } as const;

@@ -10,6 +10,7 @@ import type {
 } from "@playwright/test/reporter";
 import { backendVersion, environmentProperties, runFacts } from "../allure/environment.ts";
 import { resultsDir } from "../allure/paths.ts";
+import { SLA_TABLE } from "../fixtures/attachments/names.ts";
 import { csvCell, SLA_HEADER } from "../fixtures/attachments/sla.ts";
 import { describeFindings, scanForSecrets } from "../secrets/scan.ts";
 import { configuredSecrets } from "../secrets/variables.ts";
@@ -52,7 +53,7 @@ export default class AllureRunReporter implements Reporter {
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
-    const table = result.attachments.find((item) => item.name === "sla" && item.body);
+    const table = result.attachments.find((item) => item.name === SLA_TABLE && item.body);
     if (!table?.body) return;
     const title = csvCell(`${test.parent.project()?.name ?? ""} › ${test.title}`);
     const rows = table.body.toString().trim().split("\n").slice(1);

@@ -1,4 +1,3 @@
-import type { ConsoleMessage, Request } from "@playwright/test";
 import { app } from "../../contract/app.ts";
 import { expect, test } from "../../fixtures/index.ts";
 import type { SlaRecorder } from "../../fixtures/sla.ts";
@@ -6,19 +5,7 @@ import type { SlaRecorder } from "../../fixtures/sla.ts";
 test.describe("frontend pages", () => {
   test("home renders with no console errors and no failed requests", {
     tag: ["@smoke", "@critical", "@readonly", "@root"],
-  }, async ({ page, sla }) => {
-    const problems: string[] = [];
-    page.on("console", (message: ConsoleMessage) => {
-      if (message.type() === "error") problems.push(`console error: ${message.text()}`);
-    });
-    page.on("pageerror", (error) => problems.push(`uncaught exception: ${error.message}`));
-    page.on("requestfailed", (request: Request) =>
-      problems.push(`request failed: ${request.url()} (${request.failure()?.errorText})`),
-    );
-    page.on("response", (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    });
-
+  }, async ({ page, pageProblems, sla }) => {
     await test.step("open home", async () => {
       const response = await page.goto(app.pages.home.path);
       expect(response?.status(), "home page status").toBeLessThan(400);
@@ -26,7 +13,7 @@ test.describe("frontend pages", () => {
     });
     await test.step("record navigation timings", () => recordNavigationTimings(page, sla));
     await test.step("no console errors, uncaught exceptions or failed requests", () => {
-      expect(problems, problems.join("\n")).toEqual([]);
+      expect(pageProblems, pageProblems.join("\n")).toEqual([]);
     });
   });
 
