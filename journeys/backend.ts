@@ -1,7 +1,8 @@
 import { app } from "../contract/app.ts";
 import { asRecord, errorSummary, type JourneyRequest, type Problem } from "./request.ts";
 
-/** Backend (Render) journeys shared by the `api` project and the load scenarios. */
+// Backend (Render) journeys shared by the `api` project (tests/api) and the
+// load scenarios (load/processor.ts): the same request, judged the same way.
 
 export function healthRequest(): JourneyRequest {
   return { method: "GET", path: app.api.health };

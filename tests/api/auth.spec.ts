@@ -1,5 +1,12 @@
 import { app } from "../../contract/app.ts";
 import { expect, test } from "../../fixtures/index.ts";
+import { send } from "../../fixtures/journeys.ts";
+import {
+  loginProblem,
+  loginRequest,
+  registerProblem,
+  registerRequest,
+} from "../../journeys/backend.ts";
 
 const { errors } = app.api;
 
@@ -8,21 +15,17 @@ test.describe("backend auth API", () => {
     tag: ["@critical", "@registration"],
   }, async ({ backend, users, admin }) => {
     const fresh = users.fresh();
-    const response = await test.step("POST register", () =>
-      backend.post(app.api.register, {
-        data: { email: fresh.email, password: fresh.password, full_name: fresh.fullName },
-      }));
-    const body = await response.json().catch(() => ({}));
-    expect(
-      response.status(),
-      `register answered ${response.status()}: ${JSON.stringify(body.error ?? body)}`,
-    ).toBe(201);
-    expect(body.user?.email).toBe(fresh.email);
+    const { status, body } = await test.step("POST register", () =>
+      send(backend, registerRequest(fresh)));
+    const problem = registerProblem(status, body);
+    expect(problem, problem).toBeUndefined();
+    const { user } = body as { user: { id: string; email: string } };
+    expect(user.email).toBe(fresh.email);
     await test.step("profile row exists", async () => {
       const { data, error } = await admin
         .from(app.profiles.table)
         .select("*")
-        .eq("id", body.user.id)
+        .eq("id", user.id)
         .maybeSingle();
       expect(error, `reading ${app.profiles.table}: ${error?.code} ${error?.message}`).toBeNull();
       expect(
@@ -36,7 +39,7 @@ test.describe("backend auth API", () => {
   test("duplicate registration is refused clearly", async ({ backend, users }) => {
     const existing = await users.create();
     const response = await backend.post(app.api.register, {
-      data: { email: existing.email, password: existing.password, full_name: existing.fullName },
+      data: registerRequest(existing).json,
     });
     expect(response.status()).toBe(errors.duplicateEmail.status);
     expect((await response.json()).error?.code).toBe(errors.duplicateEmail.code);
@@ -55,7 +58,7 @@ test.describe("backend auth API", () => {
   test("wrong password is refused", { tag: ["@readonly"] }, async ({ backend, users }) => {
     const user = await users.create();
     const response = await backend.post(app.api.login, {
-      data: { email: user.email, password: `${user.password}x` },
+      data: loginRequest({ email: user.email, password: `${user.password}x` }).json,
     });
     expect(response.status()).toBe(errors.wrongCredentials.status);
     expect((await response.json()).error?.code).toBe(errors.wrongCredentials.code);
@@ -66,14 +69,10 @@ test.describe("backend auth API", () => {
     users,
   }) => {
     const user = await users.create();
-    const login = await test.step("POST login", () =>
-      backend.post(app.api.login, { data: { email: user.email, password: user.password } }));
-    const session = await login.json().catch(() => ({}));
-    expect(
-      login.status(),
-      `login answered ${login.status()}: ${JSON.stringify(session.error ?? session)}`,
-    ).toBe(200);
-    expect(session.access_token, "login returned no access token").toBeTruthy();
+    const login = await test.step("POST login", () => send(backend, loginRequest(user)));
+    const problem = loginProblem(login.status, login.body);
+    expect(problem, problem).toBeUndefined();
+    const session = login.body as { access_token: string };
     const me = await test.step("GET /api/me", () =>
       backend.get(app.api.me, { headers: { authorization: `Bearer ${session.access_token}` } }));
     const body = await me.json().catch(() => ({}));

@@ -1,6 +1,7 @@
 import { app } from "../../contract/app.ts";
 import { expect, test } from "../../fixtures/index.ts";
-import { healthProblem } from "../../journeys/backend.ts";
+import { send } from "../../fixtures/journeys.ts";
+import { healthProblem, healthRequest } from "../../journeys/backend.ts";
 import { timingBudgetMs } from "../../load/sla.ts";
 
 test.describe("backend health", () => {
@@ -8,10 +9,9 @@ test.describe("backend health", () => {
     tag: ["@smoke", "@critical", "@readonly", "@root"],
   }, async ({ backend, sla }) => {
     const started = performance.now();
-    const response = await backend.get(app.api.health);
+    const { status, body } = await send(backend, healthRequest());
     const elapsed = Math.round(performance.now() - started);
-    const body = await response.json().catch(() => ({}));
-    const problem = healthProblem(response.status(), body);
+    const problem = healthProblem(status, body);
     expect(problem, problem).toBeUndefined();
     // The same number Artillery's ensure holds /health's p95 to under load.
     const budget = timingBudgetMs("backend.health");
@@ -21,7 +21,7 @@ test.describe("backend health", () => {
     );
     test.info().annotations.push({
       type: "backend version",
-      description: `${body.version} (${body.commit})`,
+      description: `${(body as { version?: string }).version} (${(body as { commit?: string }).commit})`,
     });
   });
 
