@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
+import { listedSecrets, secretsFromEnv } from "../secrets/variables.ts";
 import { type Silence, silenceSchema } from "./policy-schema.ts";
-import { secretsFromEnv } from "./redact.ts";
 import type { EmailSettings } from "./transports/email.ts";
 import type { TwilioSettings } from "./transports/twilio.ts";
 import type { ChannelName, RunKind } from "./types.ts";
@@ -98,7 +98,7 @@ export interface AlertConfig {
   delivery: { budgetMs?: number; attemptTimeoutMs?: number };
   silences: Silence[];
   policyPath?: string;
-  /** Every secret value the redactor must hide. */
+  /** Every secret value the redactor must hide (it adds their URL parts itself). */
   secrets: string[];
 }
 
@@ -226,16 +226,8 @@ export function configFromEnv(source: NodeJS.ProcessEnv = process.env): AlertCon
     },
     silences: parseSilences(env.ALERT_SILENCES),
     policyPath: env.ALERT_POLICY,
-    secrets: [
-      ...secretsFromEnv(source),
-      env.ALERT_SMTP_URL,
-      env.MAIL_SINK_SMTP_URL,
-      env.ALERT_SLACK_WEBHOOK_URL,
-      env.ALERT_TWILIO_AUTH_TOKEN,
-      env.ALERT_WEBHOOK_URL,
-      env.ALERT_PAGERDUTY_ROUTING_KEY,
-      env.ALERT_STATE_DATABASE_URL,
-    ].filter((s): s is string => Boolean(s)),
+    // The one list of secret variables, plus anything whose name looks secret.
+    secrets: [...secretsFromEnv(source), ...listedSecrets(source).map((secret) => secret.value)],
   };
 }
 

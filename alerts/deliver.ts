@@ -1,6 +1,6 @@
+import type { Redactor } from "../secrets/redactor.ts";
 import type { PlannedSend } from "./plan.ts";
 import type { Policy } from "./policy-schema.ts";
-import type { Redactor } from "./redact.ts";
 import { type AttemptRecord, type DeliveryResult, sendWithRetry } from "./retry.ts";
 import type { Transport } from "./transports/transport.ts";
 import type { ChannelName, Notification } from "./types.ts";

@@ -1,6 +1,6 @@
 import { appendFile, mkdir, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { Redactor } from "./redact.ts";
+import type { Redactor } from "../secrets/redactor.ts";
 
 export type JournalEntry = { type: string } & Record<string, unknown>;
 

@@ -1,3 +1,4 @@
+import type { Redactor } from "../secrets/redactor.ts";
 import { clearDigest, fallbackEntry, type StateOp, setEntry } from "./apply.ts";
 import { type Delivered, type DeliveryContext, deliverAll, fallbackSends } from "./deliver.ts";
 import type { Journal } from "./journal.ts";
@@ -5,7 +6,6 @@ import { notifierResults } from "./notifier-health.ts";
 import { type CheckDecision, observe } from "./observe.ts";
 import { type PairDecision, plan } from "./plan.ts";
 import type { Policy } from "./policy-schema.ts";
-import type { Redactor } from "./redact.ts";
 import { NOTIFIER_TIER } from "./routing.ts";
 import type { AlertState, ChannelName, CheckRecord, CheckResult, RunInfo } from "./types.ts";
 

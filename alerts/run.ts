@@ -1,3 +1,4 @@
+import { FOR_MESSAGES, Redactor } from "../secrets/redactor.ts";
 import { applyAll, type StateOp } from "./apply.ts";
 import type { AlertConfig } from "./config.ts";
 import { consoleLines } from "./console.ts";
@@ -5,7 +6,6 @@ import type { Delivered, DeliveryContext } from "./deliver.ts";
 import { Journal } from "./journal.ts";
 import { decideAndDeliver } from "./pipeline.ts";
 import type { Policy } from "./policy-schema.ts";
-import { Redactor } from "./redact.ts";
 import { openStore } from "./store/open-store.ts";
 import { ConcurrentWriteError, type StateStore } from "./store/state-store.ts";
 import { transportsFor } from "./transports/from-config.ts";
@@ -96,7 +96,7 @@ export async function runAlerts(input: RunAlertsInput): Promise<RunAlertsReport>
   const { config } = input;
   const policy = effectivePolicy(input.policy, config);
   const now = (input.now ?? Date.now)();
-  const redactor = new Redactor(config.secrets);
+  const redactor = new Redactor(config.secrets, FOR_MESSAGES);
   const run: RunInfo = {
     runId: config.runId,
     environment: config.environment,

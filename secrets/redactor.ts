@@ -1,41 +1,116 @@
+// The one redactor for everything that leaves the process: artifacts (steps,
+// errors, attachments, Playwright traces, zips) and alert messages (bodies,
+// console lines, the journal, the state file). Both sides start from secret
+// values and their URL parts; they differ only in the options below, which
+// each caller states. Synchronous on purpose: it runs inside reporter
+// callbacks, before the next reporter copies the file.
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import type AdmZip from "adm-zip";
-import { type NamedSecret, secretForms } from "./variables.ts";
+import { type NamedSecret, secretForms, withParts } from "./variables.ts";
 import { readZip } from "./zip.ts";
 
+export interface RedactorOptions {
+  /**
+   * "variable" (the default): `[REDACTED:<variable>]`, so a report says what
+   * leaked. "plain": `[redacted]`, for messages to people and receivers.
+   */
+  label?: "variable" | "plain";
+  /**
+   * Also replace secret shapes never seen as values (JWTs, URL credentials,
+   * Slack webhooks, Bearer tokens, key=value pairs), in `text` and `deep`.
+   * For alert messages only: on traces a shape would blank ordinary text,
+   * and in `bytes` it could break binary content, so bytes never get shapes.
+   */
+  shapes?: boolean;
+}
+
+/** What the alert engine redacts its messages with. */
+export const FOR_MESSAGES: RedactorOptions = { label: "plain", shapes: true };
+
+const SHAPES: Array<[RegExp, string]> = [
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, "$1[redacted]@"],
+  [/https:\/\/hooks\.slack\.com\/[^\s"'<>)]+/gi, "[redacted:slack-webhook]"],
+  [/\beyJ[\w-]{5,}\.[\w-]{5,}\.[\w-]+/g, "[redacted:jwt]"],
+  [/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [redacted]"],
+  [
+    /\b((?:api[_-]?key|apikey|access[_-]?token|auth[_-]?token|token|secret|client[_-]?secret|password|passwd|routing[_-]?key|signature|sig)["']?\s*[:=]\s*["']?)[^\s"'&,;}]{3,}/gi,
+    "$1[redacted]",
+  ],
+  [/\b(?:sb_secret_|sk_live_|sk_test_|xox[abprs]-|AKIA)[\w-]{8,}/g, "[redacted:key]"],
+];
+
+/** Shorter strings are in almost any text. */
+const MIN_NEEDLE_LENGTH = 3;
+
+interface Needle {
+  text: string;
+  bytes: Buffer;
+  replacement: string;
+  replacementBytes: Buffer;
+}
+
 /**
- * Replaces every form of every configured secret with `[REDACTED:<variable>]`
- * in text, in bytes and inside zip files (Playwright traces keep request
- * headers and response bodies). Synchronous on purpose: it runs inside
- * reporter callbacks, before the next reporter copies the file.
+ * Replaces every form of every secret (as is, JSON-escaped, URL-encoded, and
+ * the secret parts of URLs) in text, bytes, files (zips entry by entry) and
+ * JSON-like objects. A bare string is a secret whose variable is unknown.
  */
 export class Redactor {
-  readonly #needles: Array<{ bytes: Buffer; replacement: Buffer; text: string }>;
+  readonly #needles: Needle[];
+  readonly #replacements: Map<string, string>;
+  readonly #literal: RegExp | undefined;
+  readonly #shapes: boolean;
+  // Messages to several channels share their alert objects: redact each once.
+  readonly #done = new WeakMap<object, unknown>();
 
-  constructor(secrets: NamedSecret[]) {
-    this.#needles = secrets
-      .flatMap((secret) =>
-        secretForms(secret.value).map((text) => ({
-          text,
-          bytes: Buffer.from(text),
-          replacement: Buffer.from(`[REDACTED:${secret.name}]`),
-        })),
-      )
-      // Longest first, so a secret containing another is replaced whole.
-      .sort((a, b) => b.bytes.length - a.bytes.length);
+  constructor(secrets: Iterable<NamedSecret | string>, options: RedactorOptions = {}) {
+    const named = [...secrets].map((secret) =>
+      typeof secret === "string" ? { name: "secret", value: secret } : secret,
+    );
+    const needles = new Map<string, Needle>();
+    for (const secret of withParts(named)) {
+      const replacement = options.label === "plain" ? "[redacted]" : `[REDACTED:${secret.name}]`;
+      for (const text of secretForms(secret.value)) {
+        if (text.length < MIN_NEEDLE_LENGTH || needles.has(text)) continue;
+        const bytes = Buffer.from(text);
+        needles.set(text, { text, bytes, replacement, replacementBytes: Buffer.from(replacement) });
+      }
+    }
+    // Longest first, so a secret containing another is replaced whole.
+    this.#needles = [...needles.values()].sort((a, b) => b.bytes.length - a.bytes.length);
+    this.#replacements = new Map(this.#needles.map((needle) => [needle.text, needle.replacement]));
+    this.#literal = this.#needles.length
+      ? new RegExp(this.#needles.map((needle) => escapeRegExp(needle.text)).join("|"), "g")
+      : undefined;
+    this.#shapes = options.shapes ?? false;
   }
 
   get active(): boolean {
-    return this.#needles.length > 0;
+    return this.#needles.length > 0 || this.#shapes;
   }
 
   text(input: string): string {
-    let output = input;
-    for (const needle of this.#needles) {
-      if (output.includes(needle.text))
-        output = output.split(needle.text).join(needle.replacement.toString());
+    let output = this.#literal
+      ? input.replace(this.#literal, (found) => this.#replacements.get(found) ?? found)
+      : input;
+    if (this.#shapes) {
+      for (const [shape, replacement] of SHAPES) output = output.replace(shape, replacement);
     }
     return output;
+  }
+
+  /** Redacts every string inside a JSON-like value (treated as immutable). */
+  deep<T>(value: T): T {
+    if (typeof value === "string") return this.text(value) as T;
+    if (!value || typeof value !== "object") return value;
+    const known = this.#done.get(value);
+    if (known !== undefined) return known as T;
+    let clean: unknown = value;
+    if (Array.isArray(value)) clean = value.map((item) => this.deep(item));
+    else if (Object.getPrototypeOf(value) === Object.prototype) {
+      clean = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.deep(v)]));
+    }
+    this.#done.set(value, clean);
+    return clean as T;
   }
 
   /** The redacted bytes, or undefined when nothing had to change. */
@@ -52,7 +127,7 @@ export class Redactor {
         at !== -1;
         at = output.indexOf(needle.bytes, from)
       ) {
-        parts.push(output.subarray(from, at), needle.replacement);
+        parts.push(output.subarray(from, at), needle.replacementBytes);
         from = at + needle.bytes.length;
       }
       if (parts.length === 0) continue;
@@ -85,4 +160,8 @@ export class Redactor {
     }
     return changed ? zip.toBuffer() : undefined;
   }
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }

@@ -1,3 +1,6 @@
+// The last check before a report leaves the machine: every file of the run's
+// artifacts, zips and embedded zips included, searched for every form of
+// every configured secret (`configuredSecrets`: the one list and its URL parts).
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { type NamedSecret, secretForms } from "./variables.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { FOR_MESSAGES, Redactor } from "../../secrets/redactor.ts";
 import { deliverAll } from "../deliver.ts";
-import { Redactor } from "../redact.ts";
 import { backoffDelay, sendWithRetry } from "../retry.ts";
 import { slackTransport } from "../transports/slack.ts";
 import { twilioTransport } from "../transports/twilio.ts";
@@ -185,7 +185,7 @@ test("channels are independent: a hanging one does not delay the others", async 
       {
         transports,
         delivery: { budgetMs: 1_500, attemptTimeoutMs: 1_000, maxAttempts: 3, backoffMs: 5 },
-        redactor: new Redactor([]),
+        redactor: new Redactor([], FOR_MESSAGES),
         onAttempt: () => {},
       },
       { startedAt, deadline: startedAt + 1_500 },

@@ -3,14 +3,14 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
+import { FOR_MESSAGES, Redactor } from "../../secrets/redactor.ts";
 import { Journal } from "../journal.ts";
-import { Redactor } from "../redact.ts";
 
 test("journal lines are JSON, redacted, stamped with the run; a full journal rotates", async () => {
   const dir = await mkdtemp(join(tmpdir(), "alerts-journal-"));
   try {
     const path = join(dir, "nested", "journal.jsonl");
-    const first = new Journal(path, new Redactor(["hunter2-secret"]), "run-1", 200);
+    const first = new Journal(path, new Redactor(["hunter2-secret"], FOR_MESSAGES), "run-1", 200);
     first.write({ type: "attempt", reason: "login failed for hunter2-secret" });
     first.write({ type: "run.end", ok: true });
     await first.flush();
@@ -28,10 +28,10 @@ test("journal lines are JSON, redacted, stamped with the run; a full journal rot
     assert.equal(lines[0].reason, "login failed for [redacted]");
     assert.match(lines[0].ts, /^\d{4}-\d\d-\d\dT/);
 
-    const second = new Journal(path, new Redactor([]), "run-2", 200);
+    const second = new Journal(path, new Redactor([], FOR_MESSAGES), "run-2", 200);
     second.write({ type: "run.start", padding: "x".repeat(300) });
     await second.flush();
-    const third = new Journal(path, new Redactor([]), "run-3", 200);
+    const third = new Journal(path, new Redactor([], FOR_MESSAGES), "run-3", 200);
     third.write({ type: "run.start" });
     await third.flush();
     assert.match(

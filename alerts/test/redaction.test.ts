@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { afterEach, beforeEach, test } from "node:test";
-import { Redactor, secretsFromEnv } from "../redact.ts";
+import { FOR_MESSAGES, Redactor } from "../../secrets/redactor.ts";
+import { secretsFromEnv } from "../../secrets/variables.ts";
 import { critical, T0 } from "./support/engine-harness.ts";
 import { type Rig, SECRETS, startRig } from "./support/rig.ts";
 
@@ -59,7 +60,10 @@ test("no secret in any body, console line or journal entry", async () => {
 });
 
 test("known values and secret shapes are both caught", () => {
-  const redactor = new Redactor(["literal-secret-1", "smtp://bob:p%40ss-word@mail:25"]);
+  const redactor = new Redactor(
+    ["literal-secret-1", "smtp://bob:p%40ss-word@mail:25"],
+    FOR_MESSAGES,
+  );
   const cases: Array<[string, string]> = [
     ["token literal-secret-1 here", "token [redacted] here"],
     ["pass p@ss-word", "pass [redacted]"],
