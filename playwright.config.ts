@@ -5,12 +5,15 @@ import {
   chromiumExecutable,
   videoRecordingAvailable,
 } from "./playwright/chromium.ts";
-import { faultsFromEnv } from "./stack/src/faults.ts";
+import { faultsFromEnv } from "./stack/index.ts";
 import { ConfigError, hasNoTarget, loadDotenv, newRunId, parseConfig } from "./target/config.ts";
 
 loadDotenv();
 // One run id for the whole run: workers inherit the environment of this process.
 process.env.SYNTHETIC_RUN_ID ||= newRunId();
+// Checked once, here; global setup boots the stack with this list, handed over in
+// config.metadata (the FullConfig Playwright passes it), so it does not parse again.
+let stackFaults: string[] | undefined;
 if (!hasNoTarget()) {
   try {
     parseConfig();
@@ -21,7 +24,7 @@ if (!hasNoTarget()) {
   }
 } else {
   try {
-    faultsFromEnv();
+    stackFaults = faultsFromEnv();
   } catch (error) {
     process.stderr.write(`Invalid configuration:\n  - ${(error as Error).message}\n`);
     process.exit(2);
@@ -38,6 +41,7 @@ export default defineConfig({
   testDir: "tests",
   outputDir: "test-results",
   globalSetup: "./playwright/global-setup.ts",
+  metadata: { stackFaults },
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI || scheduled ? 1 : 0,

@@ -20,7 +20,7 @@ import { artilleryOverrides } from "../load/overrides.ts";
 import { planScenario, readProfile } from "../load/profile.ts";
 import { readSla } from "../load/sla.ts";
 import { endpointStats } from "../load/stats.ts";
-import { bootStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS } from "../stack/index.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
@@ -54,7 +54,7 @@ const backendLog = new Writable({
   },
 });
 const stack = await bootStack({
-  ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+  ports: FREE_PORTS,
   envFile: false,
   logStream: backendLog,
 });

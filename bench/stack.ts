@@ -1,10 +1,8 @@
 // `npm run bench:stack`: boot time of the reference stack to "all healthy",
 // against the embedded Postgres start alone. Goal: stack < 2x Postgres, < 3 s.
-import { startPostgres } from "../stack/src/postgres.ts";
-import { bootStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS, startPostgres } from "../stack/index.ts";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
-const FREE = { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 };
 
 async function healthy(urls: string[]): Promise<void> {
   for (const url of urls) {
@@ -32,7 +30,7 @@ for (let run = 0; run < RUNS; run++) {
   await pg.stop();
 
   t0 = performance.now();
-  const running = await bootStack({ ports: FREE, envFile: false });
+  const running = await bootStack({ ports: FREE_PORTS, envFile: false });
   await healthy([
     `${running.urls.backend}/health`,
     `${running.urls.frontend}/`,

@@ -7,10 +7,9 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
 import { app } from "../contract/app.ts";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../playwright/chromium.ts";
-import { bootStack, type RunningStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const FREE = { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 };
 
 async function timed<T>(
   label: string,
@@ -203,7 +202,7 @@ async function bareChromium(stack: RunningStack): Promise<void> {
   }
 }
 
-const stack = await bootStack({ ports: FREE, envFile: false });
+const stack = await bootStack({ ports: FREE_PORTS, envFile: false });
 try {
   const env = { ...process.env, ...stack.env, SYNTHETIC_ENV: "local", CI: "" };
   const started = performance.now();

@@ -5,10 +5,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { bootStack, type RunningStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const FREE = { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 };
 
 interface Mail {
   subject: string;
@@ -27,7 +26,7 @@ describe("alerts end to end against the reference stack", () => {
   let dir: string;
 
   before(async () => {
-    stack = await bootStack({ ports: FREE, envFile: false });
+    stack = await bootStack({ ports: FREE_PORTS, envFile: false });
     dir = await mkdtemp(path.join(tmpdir(), "alerts-e2e-"));
   });
   after(async () => {

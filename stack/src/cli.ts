@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { FAULT_DESCRIPTIONS, FAULT_NAMES, faultsFromEnv, parseFaultSpec } from "./faults.ts";
-import { bootStack, DEFAULT_PORTS, type StackPorts } from "./stack.ts";
+import { DEFAULT_PORTS, FREE_PORTS, type StackPorts } from "./ports.ts";
+import { bootStack } from "./stack.ts";
 
 const PORT_VARS: Record<keyof StackPorts, string> = {
   frontend: "STACK_FRONTEND_PORT",
@@ -37,9 +38,10 @@ function fail(message: string): never {
 }
 
 function readPorts(freePorts: boolean): Partial<StackPorts> {
+  if (freePorts) return { ...FREE_PORTS };
   const ports: Partial<StackPorts> = {};
   for (const [key, name] of Object.entries(PORT_VARS) as Array<[keyof StackPorts, string]>) {
-    const raw = freePorts ? "0" : process.env[name];
+    const raw = process.env[name];
     if (raw === undefined || raw === "") continue;
     const port = Number(raw);
     if (!Number.isInteger(port) || port < 0 || port > 65_535) {

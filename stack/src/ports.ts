@@ -1,5 +1,29 @@
 import { createServer } from "node:net";
 
+/** Default ports; the Supabase ones follow the Supabase CLI's local stack. */
+export const DEFAULT_PORTS = {
+  frontend: 3000,
+  backend: 4000,
+  supabase: 54321,
+  db: 54322,
+  mailApi: 54324,
+  smtp: 54325,
+  control: 54329,
+} as const;
+
+export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
+
+/** Every part on a port the kernel picks: what tests and benches boot with. */
+export const FREE_PORTS: Readonly<StackPorts> = Object.freeze({
+  frontend: 0,
+  backend: 0,
+  supabase: 0,
+  db: 0,
+  mailApi: 0,
+  smtp: 0,
+  control: 0,
+});
+
 /** Asks the kernel for a free TCP port on `host` (for servers that cannot listen on 0 themselves). */
 export function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -10,26 +10,13 @@ import { FaultController } from "./fault-control.ts";
 import { FaultState } from "./faults.ts";
 import { startFrontend } from "./frontend/index.ts";
 import { startMailSink } from "./mailsink/index.ts";
-import { freePort } from "./ports.ts";
+import { DEFAULT_PORTS, freePort, type StackPorts } from "./ports.ts";
 import type { RunningServer } from "./running.ts";
 import { MIGRATIONS_DIR } from "./supabase/database.ts";
 import type { ProjectKeys } from "./supabase/keys.ts";
 import { startSupabaseProject } from "./supabase/project.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-/** Default ports; the Supabase ones follow the Supabase CLI's local stack. */
-export const DEFAULT_PORTS = {
-  frontend: 3000,
-  backend: 4000,
-  supabase: 54321,
-  db: 54322,
-  mailApi: 54324,
-  smtp: 54325,
-  control: 54329,
-} as const;
-
-export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
 
 export interface StackOptions {
   host?: string;

@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import { SignJWT } from "jose";
 import { startBackend } from "../src/backend/index.ts";
 import { FaultState } from "../src/faults.ts";
-import { freePort } from "../src/ports.ts";
+import { FREE_PORTS, freePort } from "../src/ports.ts";
 import type { RunningServer } from "../src/running.ts";
 import { bootStack, type RunningStack } from "../src/stack.ts";
 
@@ -346,7 +346,7 @@ describe("backend end to end, against the reference stack's Supabase", () => {
 
   before(async () => {
     stack = await bootStack({
-      ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+      ports: FREE_PORTS,
       envFile: false,
     });
     api = stack.urls.backend;

@@ -4,7 +4,7 @@ import { type Browser, chromium, type Page } from "@playwright/test";
 import { startBackend } from "../src/backend/index.ts";
 import { FaultState } from "../src/faults.ts";
 import { startFrontend } from "../src/frontend/index.ts";
-import { freePort } from "../src/ports.ts";
+import { FREE_PORTS, freePort } from "../src/ports.ts";
 import type { RunningServer } from "../src/running.ts";
 import { bootStack, type RunningStack } from "../src/stack.ts";
 
@@ -286,7 +286,7 @@ describe("frontend journey in Chromium, against the whole reference stack", () =
 
   before(async () => {
     stack = await bootStack({
-      ports: { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 },
+      ports: FREE_PORTS,
       envFile: false,
     });
   });

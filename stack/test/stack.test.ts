@@ -9,10 +9,10 @@ import { fileURLToPath } from "node:url";
 import { parse } from "dotenv";
 import pg from "pg";
 import { FAULT_NAMES } from "../src/faults.ts";
+import { FREE_PORTS } from "../src/ports.ts";
 import { bootStack, type RunningStack } from "../src/stack.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const FREE = { frontend: 0, backend: 0, supabase: 0, db: 0, mailApi: 0, smtp: 0, control: 0 };
 const ENV_KEYS = [
   "FRONTEND_URL",
   "BACKEND_URL",
@@ -41,7 +41,7 @@ describe("bootStack", () => {
 
   before(async () => {
     envDir = await mkdtemp(path.join(tmpdir(), "stack-env-"));
-    stack = await bootStack({ ports: FREE, envFile: path.join(envDir, "stack.env") });
+    stack = await bootStack({ ports: FREE_PORTS, envFile: path.join(envDir, "stack.env") });
   });
   after(async () => {
     await stack?.stop();
@@ -70,7 +70,7 @@ describe("bootStack", () => {
   });
 
   test("a second stack runs side by side on other ports", async () => {
-    const second = await bootStack({ ports: FREE, envFile: false });
+    const second = await bootStack({ ports: FREE_PORTS, envFile: false });
     try {
       assert.notEqual(second.urls.backend, stack.urls.backend);
       assert.notEqual(second.urls.db, stack.urls.db);
@@ -119,7 +119,7 @@ describe("each fault really happens, and clearing it restores health", () => {
   const email = () => `fault-${crypto.randomUUID()}@example.com`;
 
   before(async () => {
-    stack = await bootStack({ ports: FREE, envFile: false });
+    stack = await bootStack({ ports: FREE_PORTS, envFile: false });
   });
   after(async () => {
     await stack?.stop();
@@ -234,7 +234,7 @@ describe("each fault really happens, and clearing it restores health", () => {
 
 describe("crashes are reported", () => {
   test("PostgreSQL dying rejects `crashed`", async () => {
-    const stack = await bootStack({ ports: FREE, envFile: false });
+    const stack = await bootStack({ ports: FREE_PORTS, envFile: false });
     try {
       const [row] = await sql<{ pid: number }>(stack.urls.db, "select pg_backend_pid() as pid");
       assert.ok(row);
