@@ -1,5 +1,6 @@
 import { readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { parseCommandLine } from "../scripts/command-line.ts";
 import { describeFindings, scanForSecrets } from "../secrets/scan.ts";
 import { configuredSecrets } from "../secrets/variables.ts";
 import { loadDotenv } from "../target/config.ts";
@@ -7,17 +8,21 @@ import { generateReport } from "./generate.ts";
 import { historyFile, ROOT, reportDir } from "./paths.ts";
 import { serveDirectory } from "./serve.ts";
 
-/**
- * `npm run report`: generate the Allure report from allure-results (offline,
- * Allure 3's npm package), then scan it for the configured secrets; a report
- * holding one is deleted so no CI step can publish it.
- * `npm run report:open [-- --port N]`: serve the report on 127.0.0.1.
- */
+// `npm run report`: generate the Allure report from allure-results (offline,
+// Allure 3's npm package), then scan it for the configured secrets; a report
+// holding one is deleted so no CI step can publish it.
+// `npm run report:open [-- --port N]`: serve the report on 127.0.0.1.
+
+const USAGE = `Usage:
+  npm run report                      generate allure-report/ from allure-results/ and scan it for secrets
+  npm run report:open [-- --port N]   serve allure-report/ on 127.0.0.1 (port: ALLURE_PORT, else a free one)`;
+
 const [command = "generate", ...args] = process.argv.slice(2);
 const relative = (file: string) => path.relative(process.cwd(), file) || ".";
 loadDotenv(ROOT);
 
 if (command === "generate") {
+  parseCommandLine("npm run report", USAGE, { help: { type: "boolean" } }, args);
   const generated = await generateReport();
   if (generated.exitCode !== 0) {
     const why =
@@ -65,10 +70,17 @@ if (command === "generate") {
     ].join("\n"),
   );
 } else if (command === "open") {
-  const portArg = args[args.indexOf("--port") + 1];
-  const port = args.includes("--port") ? Number(portArg) : Number(process.env.ALLURE_PORT ?? 0);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
-    process.stderr.write(`npm run report:open: --port must be a port number, got ${portArg}\n`);
+  const flags = parseCommandLine(
+    "npm run report:open",
+    USAGE,
+    { help: { type: "boolean" }, port: { type: "string" } },
+    args,
+  );
+  const portArg = (flags.port ?? process.env.ALLURE_PORT ?? "0").trim();
+  const port = Number(portArg);
+  if (!/^\d+$/.test(portArg) || port > 65_535) {
+    const from = flags.port === undefined ? "ALLURE_PORT" : "--port";
+    process.stderr.write(`npm run report:open: ${from} must be a port number, got ${portArg}\n`);
     process.exit(2);
   }
   const served = await serveDirectory(reportDir(), port);
@@ -77,6 +89,6 @@ if (command === "generate") {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 } else {
-  process.stderr.write(`unknown command ${command}: use generate or open\n`);
+  process.stderr.write(`unknown command ${command}: use generate or open\n\n${USAGE}\n`);
   process.exit(2);
 }

@@ -5,16 +5,18 @@ type Options = NonNullable<ParseArgsConfig["options"]> & { help: { type: "boolea
 /**
  * A command's flags (`options` declares `help`): `--help` prints `usage` and
  * exits 0; an unknown or malformed flag prints what is wrong and the usage,
- * and exits 2, never a stack trace. `command` names the command in messages.
+ * and exits 2, never a stack trace. `command` names the command in messages;
+ * `args` are the flags to read (the process's own by default).
  */
 export function parseCommandLine<const O extends Options>(
   command: string,
   usage: string,
   options: O,
+  args: string[] = process.argv.slice(2),
 ): ReturnType<typeof parseArgs<{ options: O }>>["values"] {
   let values: ReturnType<typeof parseArgs<{ options: O }>>["values"];
   try {
-    values = parseArgs({ options }).values;
+    values = parseArgs({ args, options }).values;
   } catch (error) {
     process.stderr.write(`${command}: ${(error as Error).message}\n\n${usage}\n`);
     process.exit(2);
