@@ -1,3 +1,4 @@
+import { TAGS } from "../contract/vocabulary.ts";
 import { definePolicy } from "./policy-schema.ts";
 
 /**
@@ -38,7 +39,7 @@ export default definePolicy({
   reminders: { intervalMinutes: 240, amount: 3 },
   // One outage is one alert: a failing root check (tagged @root) mutes every
   // other check of its environment.
-  inhibit: [{ source: { tag: "@root" }, target: {}, equal: ["environment"] }],
+  inhibit: [{ source: { tag: TAGS.root }, target: {}, equal: ["environment"] }],
   silences: [],
   digest: { channels: ["slack", "email"], intervalMinutes: { acceptance: 0, scheduled: 24 * 60 } },
   notifier: { channels: ["slack", "email", "sms", "webhook"] },

@@ -1,6 +1,6 @@
 import type { Label, StepResult, TestResult } from "allure-js-commons";
 import type { LifecycleListener } from "allure-js-commons/sdk/reporter";
-import { TIER_BY_PROJECT, UNKNOWN_TIER } from "../contract/vocabulary.ts";
+import { TAGS, TIER_BY_PROJECT, UNKNOWN_TIER } from "../contract/vocabulary.ts";
 import { PAGE_PROBLEMS } from "../fixtures/attachments/names.ts";
 
 /** Label on failures whose page was itself failing: categories file them as product, not suite, defects. */
@@ -33,10 +33,10 @@ export function labelsFor(result: Pick<TestResult, "name" | "labels" | "paramete
 
 /** @root failing makes the rest noise; @critical pages someone; @smoke is the fast confidence set. */
 export function severityFor(tags: string[]): string {
-  const has = (tag: string) => tags.some((item) => item.replace(/^@/, "") === tag);
-  if (has("root")) return "blocker";
-  if (has("critical")) return "critical";
-  if (has("smoke")) return "normal";
+  const has = (tag: string) => tags.some((item) => item.replace(/^@/, "") === tag.slice(1));
+  if (has(TAGS.root)) return "blocker";
+  if (has(TAGS.critical)) return "critical";
+  if (has(TAGS.smoke)) return "normal";
   return "minor";
 }
 

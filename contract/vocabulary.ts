@@ -1,9 +1,11 @@
-/**
- * Which tier each Playwright project checks, and who owns it: one map for the
- * Allure labels and the alert engine. Owners are placeholders: put your teams here.
- */
+// The words the suite, the reports and the alerts share: which tier each
+// Playwright project checks and who owns it, and what each tag means. One
+// module, so the Allure labels, the alert engine's input, the production
+// filter and the load run cannot drift apart. Owners are placeholders: put
+// your teams here.
+
 export interface Tier {
-  /** Allure's epic: the top of the Behaviors tree. */
+  /** Allure's epic (the top of the Behaviors tree) and the alerts' tier label. */
   epic: string;
   owner: string;
 }
@@ -19,3 +21,22 @@ export const TIER_BY_PROJECT: Record<string, Tier> = {
 };
 
 export const UNKNOWN_TIER: Tier = { epic: "other", owner: "QA" };
+
+/** Tags a test carries (`{ tag: [...] }`) and what the tooling does with each. */
+export const TAGS = {
+  /** Its failure makes every other failure noise: alerts inhibit the rest, Allure says blocker. */
+  root: "@root",
+  /** Pages someone: alert severity critical. */
+  critical: "@critical",
+  /** The fast confidence set (`--grep @smoke`). */
+  smoke: "@smoke",
+  /** Changes nothing: runs against production. */
+  readonly: "@readonly",
+  /** Writes, but cleans up after itself: runs against production too. */
+  registration: "@registration",
+  /** An SLA breach of a load run (load/). */
+  load: "@load",
+} as const;
+
+/** What a production run selects unless SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION widens it. */
+export const PRODUCTION_GREP = new RegExp(`${TAGS.readonly}|${TAGS.registration}`);

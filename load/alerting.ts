@@ -3,6 +3,7 @@ import { loadPolicy } from "../alerts/policy-file.ts";
 import type { Policy } from "../alerts/policy-schema.ts";
 import { type RunAlertsReport, runAlerts } from "../alerts/run.ts";
 import type { CheckResult } from "../alerts/types.ts";
+import { TAGS } from "../contract/vocabulary.ts";
 import type { LoadCheckData } from "./alert-data.ts";
 import { endpointCheckTitle, LOAD_PROJECT, LOAD_TIER, scenarioPath } from "./catalog.ts";
 import { ROOT } from "./paths.ts";
@@ -14,7 +15,7 @@ import { ROOT } from "./paths.ts";
  * functional suite's failures, and a passing endpoint resolves its alert.
  */
 
-const LOAD_TAG = "@load";
+const LOAD_TAG = TAGS.load;
 
 export interface LoadAlerting {
   config: AlertConfig;

@@ -2,7 +2,7 @@ import { dirname, relative, sep } from "node:path";
 import type { FullConfig, TestCase, TestResult } from "@playwright/test/reporter";
 import { TITLE_SEPARATOR } from "../alerts/identity.ts";
 import type { CheckResult, Outcome } from "../alerts/types.ts";
-import { TIER_BY_PROJECT } from "../contract/vocabulary.ts";
+import { TAGS, TIER_BY_PROJECT } from "../contract/vocabulary.ts";
 
 const ERROR_CHARS = 4_000;
 const OUTCOMES: Record<string, Outcome | undefined> = {
@@ -64,7 +64,7 @@ export function checkResultOf(test: TestCase, ctx: ResultContext): CheckResult |
       file,
       title: titles.join(TITLE_SEPARATOR),
       tier: tierAnnotation?.description ?? TIER_BY_PROJECT[project]?.epic ?? (project || "default"),
-      severity: test.tags.includes("@critical") ? "critical" : "warning",
+      severity: test.tags.includes(TAGS.critical) ? "critical" : "warning",
       tags: [...new Set(test.tags)],
     },
     outcome,
