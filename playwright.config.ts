@@ -1,5 +1,6 @@
 import { defineConfig, devices } from "@playwright/test";
 import { allureOptions } from "./allure/options.ts";
+import { PRODUCTION_GREP } from "./contract/vocabulary.ts";
 import {
   CHROMIUM_ARGS,
   chromiumExecutable,
@@ -14,9 +15,11 @@ process.env.SYNTHETIC_RUN_ID ||= newRunId();
 // Checked once, here; global setup boots the stack with this list, handed over in
 // config.metadata (the FullConfig Playwright passes it), so it does not parse again.
 let stackFaults: string[] | undefined;
+// Against production only read-only journeys and registration-with-cleanup run, unless widened.
+let readOnly = false;
 if (!hasNoTarget()) {
   try {
-    parseConfig();
+    readOnly = parseConfig().readOnly;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${error.message}\n`);
@@ -31,11 +34,7 @@ if (!hasNoTarget()) {
   }
 }
 
-const env = process.env.SYNTHETIC_ENV || "local";
 const scheduled = process.env.SYNTHETIC_RUN_KIND === "scheduled";
-const widened = ["1", "true", "yes"].includes(
-  process.env.SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION ?? "",
-);
 
 export default defineConfig({
   testDir: "tests",
@@ -48,8 +47,7 @@ export default defineConfig({
   workers: process.env.CI ? 2 : undefined,
   timeout: 30_000,
   expect: { timeout: 5_000 },
-  // Against production only read-only journeys and registration-with-cleanup run, unless widened.
-  grep: env === "production" && !widened ? /@readonly|@registration/ : undefined,
+  grep: readOnly ? PRODUCTION_GREP : undefined,
   reporter: [
     // First: every reporter after it sees results with the configured secrets replaced.
     ["./reporters/redaction.ts"],
