@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runProcess } from "../scripts/process.ts";
 import { historyNames, reportName, runOfResults } from "./history.ts";
 import { historyFile, ROOT, reportDir, resultsDir } from "./paths.ts";
 
@@ -53,25 +53,16 @@ export async function generateReport(env: NodeJS.ProcessEnv = process.env): Prom
   const name = reportName(run);
   // Results without a run id (no Playwright run) cannot be recognised: always a new line.
   const seen = run.runId !== "unknown" && historyNames(historyFile(env)).includes(name);
-  const child = spawn(
+  const ran = await runProcess(
     process.execPath,
     [cli, "generate", "--config", CONFIG, "--output", output, "--report-name", name, ...dirs],
     {
       cwd: ROOT,
       env: { ...process.env, ...env, FORCE_COLOR: "0", ALLURE_APPEND_HISTORY: seen ? "0" : "1" },
-      stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  let text = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    text += chunk.toString();
-  });
-  const exitCode = await new Promise<number>((resolve) =>
-    child.on("close", (code) => resolve(code ?? 1)),
-  );
+  const text = ran.output;
+  const exitCode = ran.code ?? 1;
   const index = path.join(output, "index.html");
   if (exitCode === 0 && existsSync(index))
     writeFileSync(index, withoutAnalytics(readFileSync(index, "utf8")));

@@ -8,7 +8,7 @@
 //      (an independent generator, in C) at the same rate, alternating twice,
 //      with the backend's own logged time: the floor both stand on.
 // Needs wrk: `apt-get install -y wrk` on Debian/Ubuntu, `brew install wrk` on macOS.
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -20,6 +20,7 @@ import { artilleryOverrides } from "../load/overrides.ts";
 import { planScenario, readProfile } from "../load/profile.ts";
 import { readSla } from "../load/sla.ts";
 import { endpointStats } from "../load/stats.ts";
+import { runProcess } from "../scripts/process.ts";
 import { bootStack, FREE_PORTS } from "../stack/index.ts";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -157,16 +158,18 @@ end
   const started = Date.now();
   const elu = performance.eventLoopUtilization();
   serverTimes = [];
-  const child = spawn(
-    "wrk",
-    ["-t1", `-c${connections}`, `-d${SECONDS}s`, "--timeout", "10s", "-s", script, url],
-    { stdio: ["ignore", "pipe", "inherit"] },
-  );
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  await new Promise((resolve) => child.on("close", resolve));
+  const wrk = await runProcess("wrk", [
+    "-t1",
+    `-c${connections}`,
+    `-d${SECONDS}s`,
+    "--timeout",
+    "10s",
+    "-s",
+    script,
+    url,
+  ]);
+  process.stderr.write(wrk.stderr);
+  const output = wrk.stdout;
   const match = /BENCH (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(output);
   if (!match) throw new Error(`wrk printed no numbers:\n${output}`);
   const [requests, failed, p50, p95, p99] = match.slice(1).map(Number) as number[];

@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { type ProcessResult, runProcess } from "../scripts/process.ts";
 import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 import { newSupabaseClient } from "../target/supabase-client.ts";
 import { createSyntheticUser, findUserByEmail, syntheticEmail } from "../target/synthetic-users.ts";
@@ -14,33 +14,14 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SECRET =
   "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoic2VydmljZV9yb2xlIn0.dG9wLXNlY3JldC1kby1ub3QtcHJpbnQ";
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs a command of the project with exactly the given target variables (none inherited). */
-function run(command: string, args: string[], env: Record<string, string>): Promise<Result> {
+function run(command: string, args: string[], env: Record<string, string>): Promise<ProcessResult> {
   const clean = Object.fromEntries(
     Object.entries(process.env).filter(
       ([key]) => !/^(FRONTEND|BACKEND|SUPABASE|SYNTHETIC|VERCEL)_/.test(key),
     ),
   );
-  const child = spawn(command, args, {
-    cwd: ROOT,
-    env: { ...clean, ...env, CI: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    stdout += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  return runProcess(command, args, { cwd: ROOT, env: { ...clean, ...env, CI: "" } });
 }
 
 const tsx = (script: string, args: string[], env: Record<string, string>) =>

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
@@ -12,6 +11,7 @@ import type { LoadCheckData } from "../load/alert-data.ts";
 import type { AllureResult } from "../load/allure.ts";
 import { ARTILLERY_BIN, parseEnsure } from "../load/artillery.ts";
 import type { Breach } from "../load/verdict.ts";
+import { runProcess } from "../scripts/process.ts";
 import { bootStack, FREE_PORTS, parseFaultSpec, type RunningStack } from "../stack/index.ts";
 import { newSupabaseClient } from "../target/supabase-client.ts";
 import { parseSyntheticEmail } from "../target/synthetic-users.ts";
@@ -50,20 +50,11 @@ interface Ran {
 }
 
 async function command(file: string, args: string[], env: Record<string, string>): Promise<Ran> {
-  const child = spawn(file, args, {
+  const ran = await runProcess(file, args, {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    stderr += chunk;
-  });
-  const exitCode = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  return { exitCode, stdout, stderr };
+  return { exitCode: ran.code, stdout: ran.stdout, stderr: ran.stderr };
 }
 
 /** The environment `npm run load` gets: the target, a fresh run id, and everything written to `work`. */

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
+import { runProcess } from "../scripts/process.ts";
 import type { ArtilleryOverrides } from "./overrides.ts";
 import { LOAD_DIR } from "./paths.ts";
 
@@ -63,7 +63,8 @@ export async function runArtillery(options: ArtilleryOptions): Promise<Artillery
   const reportFile = path.join(options.outputDir, `${scenario}.json`);
   await writeFile(reportFile, "");
   const startedAt = Date.now();
-  const child = spawn(
+  const phaseStarts: number[] = [];
+  const ran = await runProcess(
     process.execPath,
     [
       ...(options.nodeArgs ?? []),
@@ -79,39 +80,24 @@ export async function runArtillery(options: ArtilleryOptions): Promise<Artillery
       reportFile,
       path.join(SCENARIO_DIR, `${scenario}.yml`),
     ],
-    { cwd: path.dirname(LOAD_DIR), env: options.env, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      cwd: path.dirname(LOAD_DIR),
+      env: options.env,
+      keepChars: 64_000,
+      timeoutMs: options.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+      onOutput: (text) => {
+        for (const match of text.matchAll(/Phase started: .*\(index: (\d+)/g))
+          phaseStarts[Number(match[1])] = Date.now();
+      },
+    },
   );
-  let output = "";
-  const phaseStarts: number[] = [];
-  const keep = (chunk: Buffer) => {
-    const text = chunk.toString("utf8");
-    for (const match of text.matchAll(/Phase started: .*\(index: (\d+)/g))
-      phaseStarts[Number(match[1])] = Date.now();
-    output = (output + text).slice(-64_000);
-  };
-  child.stdout.on("data", keep);
-  child.stderr.on("data", keep);
-
-  const interrupt = () => child.kill("SIGINT");
-  options.signal?.addEventListener("abort", interrupt, { once: true });
-  let timedOut = false;
-  const watchdog = setTimeout(() => {
-    timedOut = true;
-    child.kill("SIGTERM");
-    setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-  }, options.timeoutMs);
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    child.once("error", reject);
-    child.once("close", (code) => resolve(code));
-  }).finally(() => {
-    clearTimeout(watchdog);
-    options.signal?.removeEventListener("abort", interrupt);
-  });
+  const output = ran.output;
 
   return {
     scenario,
-    exitCode,
-    timedOut,
+    exitCode: ran.code,
+    timedOut: ran.timedOut,
     report: await readReport(reportFile),
     reportFile,
     ensure: parseEnsure(output),

@@ -1,8 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runProcess } from "../../scripts/process.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -51,7 +51,7 @@ export async function runSuite(
   const dir = await mkdtemp(path.join(tmpdir(), "suite-run-"));
   const report = path.join(dir, "report.json");
   const artifacts = options.artifactsDir;
-  const child = spawn(
+  const ran = await runProcess(
     "npx",
     [
       "playwright",
@@ -78,19 +78,10 @@ export async function runSuite(
             }
           : {}),
       },
-      stdio: ["ignore", "pipe", "pipe"],
     },
   );
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  const exitCode = await new Promise<number>((resolve) =>
-    child.on("close", (code) => resolve(code ?? 1)),
-  );
+  const { output } = ran;
+  const exitCode = ran.code ?? 1;
   try {
     const json = JSON.parse(await readFile(report, "utf8")) as { suites: JsonSuite[] };
     const tests: TestOutcome[] = [];

@@ -1,8 +1,7 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { runProcess } from "../../../scripts/process.ts";
 
 /**
  * A throwaway Playwright project on disk with the alert reporter configured,
@@ -38,17 +37,9 @@ export async function writeProject(dir: string, specs: Record<string, string>, p
 
 /** Resolves once the `playwright test` process has exited. */
 export async function runPlaywright(cwd: string, env: Record<string, string>) {
-  const child = spawn(process.execPath, [CLI, "test"], {
+  const ran = await runProcess(process.execPath, [CLI, "test"], {
     cwd,
     env: { ...process.env, ...env, CI: "1", FORCE_COLOR: "0" },
   });
-  let output = "";
-  child.stdout.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr.on("data", (chunk) => {
-    output += chunk;
-  });
-  const [code] = (await once(child, "exit")) as [number];
-  return { code, output };
+  return { code: ran.code ?? 1, output: ran.output };
 }
