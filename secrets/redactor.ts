@@ -22,10 +22,18 @@ export interface RedactorOptions {
    * and in `bytes` it could break binary content, so bytes never get shapes.
    */
   shapes?: boolean;
+  /**
+   * A URL's password alone counts as a secret from this many characters (8
+   * by default: in artifacts a short one would match ordinary text).
+   */
+  minPasswordLength?: number;
 }
 
-/** What the alert engine redacts its messages with. */
-export const FOR_MESSAGES: RedactorOptions = { label: "plain", shapes: true };
+/**
+ * What the alert engine redacts its messages with: a short password (a
+ * three-letter SMTP password quoted in an error) is still hidden there.
+ */
+export const FOR_MESSAGES: RedactorOptions = { label: "plain", shapes: true, minPasswordLength: 3 };
 
 const SHAPES: Array<[RegExp, string]> = [
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/@:]+:[^\s/@]+@/gi, "$1[redacted]@"],
@@ -67,7 +75,7 @@ export class Redactor {
       typeof secret === "string" ? { name: "secret", value: secret } : secret,
     );
     const needles = new Map<string, Needle>();
-    for (const secret of withParts(named)) {
+    for (const secret of withParts(named, options.minPasswordLength)) {
       const replacement = options.label === "plain" ? "[redacted]" : `[REDACTED:${secret.name}]`;
       for (const text of secretForms(secret.value)) {
         if (text.length < MIN_NEEDLE_LENGTH || needles.has(text)) continue;

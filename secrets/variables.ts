@@ -63,16 +63,21 @@ export function configuredSecrets(env: NodeJS.ProcessEnv = process.env): NamedSe
 /**
  * The secrets, each value once (the first name wins), followed by the parts
  * of URL secrets, named `<variable> (part)`: receivers echo a webhook's path
- * back, and a database password shows up without its URL.
+ * back, and a database password shows up without its URL. A password counts
+ * from `minPasswordLength` characters (other parts from MIN_SECRET_LENGTH).
  */
-export function withParts(secrets: readonly NamedSecret[]): NamedSecret[] {
+export function withParts(
+  secrets: readonly NamedSecret[],
+  minPasswordLength = MIN_SECRET_LENGTH,
+): NamedSecret[] {
   const found: NamedSecret[] = [];
   const add = (name: string, value: string) => {
     if (!found.some((secret) => secret.value === value)) found.push({ name, value });
   };
   for (const secret of secrets) add(secret.name, secret.value);
   for (const secret of [...found]) {
-    for (const part of secretUrlParts(secret.value)) add(`${secret.name} (part)`, part);
+    for (const part of secretUrlParts(secret.value, minPasswordLength))
+      add(`${secret.name} (part)`, part);
   }
   return found;
 }
@@ -89,12 +94,16 @@ export function secretForms(value: string): string[] {
 // decoded), query values, and for http(s) its path and last path segment,
 // where webhooks keep their credential (Slack's /services/T…/B…/token). A
 // database or SMTP URL's path is only a database name.
-function secretUrlParts(value: string): string[] {
+function secretUrlParts(value: string, minPasswordLength: number): string[] {
   if (!URL.canParse(value) || !/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return [];
   const url = new URL(value);
-  const parts = [url.password, decoded(url.password), ...url.searchParams.values()];
+  const passwords = [url.password, decoded(url.password)];
+  const parts = [...url.searchParams.values()];
   if (/^https?:$/.test(url.protocol)) parts.push(url.pathname, url.pathname.split("/").pop() ?? "");
-  return parts.filter((part) => part.length >= MIN_SECRET_LENGTH);
+  return [
+    ...passwords.filter((part) => part.length >= minPasswordLength),
+    ...parts.filter((part) => part.length >= MIN_SECRET_LENGTH),
+  ];
 }
 
 function decoded(text: string): string {

@@ -104,3 +104,21 @@ describe("the two sides' options", () => {
     );
   });
 });
+
+describe("a URL's password on its own", () => {
+  const smtp = "smtp://alerts:hunt3r@mail.example.com:587";
+
+  test("alert messages hide it even when short, as they always did", () => {
+    const messages = new Redactor([smtp], FOR_MESSAGES);
+    assert.equal(messages.text("535 auth failed for hunt3r"), "535 auth failed for [redacted]");
+  });
+
+  test("artifacts hide it from 8 characters, so a short one does not blank ordinary text", () => {
+    const artifacts = new Redactor([{ name: "ALERT_SMTP_URL", value: smtp }]);
+    assert.equal(artifacts.text("hunt3r"), "hunt3r");
+    const long = new Redactor([
+      { name: "ALERT_SMTP_URL", value: "smtp://alerts:hunt3r-long@mail.example.com:587" },
+    ]);
+    assert.equal(long.text("pw hunt3r-long"), "pw [REDACTED:ALERT_SMTP_URL (part)]");
+  });
+});
