@@ -122,3 +122,15 @@ describe("a URL's password on its own", () => {
     assert.equal(long.text("pw hunt3r-long"), "pw [REDACTED:ALERT_SMTP_URL (part)]");
   });
 });
+
+test("overlapping secrets: the longer one is replaced whole, in text as in bytes", () => {
+  const redactor = new Redactor([
+    { name: "LONG", value: "wxyz-secret-long" },
+    { name: "SHORT", value: "abc-wxyz" },
+  ]);
+  assert.equal(redactor.text("abc-wxyz-secret-long"), "abc-[REDACTED:LONG]");
+  assert.equal(
+    redactor.bytes(Buffer.from("abc-wxyz-secret-long"))?.toString(),
+    "abc-[REDACTED:LONG]",
+  );
+});
