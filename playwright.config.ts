@@ -7,7 +7,14 @@ import {
   videoRecordingAvailable,
 } from "./playwright/chromium.ts";
 import { faultsFromEnv } from "./stack/index.ts";
-import { ConfigError, hasNoTarget, loadDotenv, newRunId, parseConfig } from "./target/config.ts";
+import {
+  ConfigError,
+  hasNoTarget,
+  isReadOnly,
+  loadDotenv,
+  newRunId,
+  parseConfig,
+} from "./target/config.ts";
 
 loadDotenv();
 // One run id for the whole run: workers inherit the environment of this process.
@@ -16,7 +23,7 @@ process.env.SYNTHETIC_RUN_ID ||= newRunId();
 // config.metadata (the FullConfig Playwright passes it), so it does not parse again.
 let stackFaults: string[] | undefined;
 // Against production only read-only journeys and registration-with-cleanup run, unless widened.
-let readOnly = false;
+let readOnly = isReadOnly();
 if (!hasNoTarget()) {
   try {
     readOnly = parseConfig().readOnly;

@@ -98,8 +98,6 @@ export type TargetConfig = {
   runKind: "acceptance" | "scheduled";
   /** production runs only @readonly journeys (plus registration with cleanup) unless widened. */
   readOnly: boolean;
-  /** The secret values in this configuration, for redaction and leak scans. */
-  secrets: string[];
 };
 
 export class ConfigError extends Error {
@@ -141,12 +139,6 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): TargetConfig 
   }
   const value = result.data;
   const runId = value.SYNTHETIC_RUN_ID ?? newRunId();
-  const secrets = [
-    value.SUPABASE_SERVICE_ROLE_KEY,
-    value.SUPABASE_DB_URL,
-    value.VERCEL_PROTECTION_BYPASS,
-    value.SUPABASE_JWT_SECRET,
-  ].filter((item): item is string => Boolean(item));
   return {
     env: value.SYNTHETIC_ENV,
     frontendUrl: value.FRONTEND_URL,
@@ -161,9 +153,22 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): TargetConfig 
     jwtSecret: value.SUPABASE_JWT_SECRET,
     runId,
     runKind: value.SYNTHETIC_RUN_KIND,
-    readOnly: value.SYNTHETIC_ENV === "production" && !value.SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION,
-    secrets,
+    readOnly: isReadOnly(value.SYNTHETIC_ENV, value.SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION),
   };
+}
+
+/**
+ * Whether the run is read-only: production runs only @readonly journeys
+ * (plus registration with cleanup) unless SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION
+ * widens it. Read from the raw environment too, for a run with no target.
+ */
+export function isReadOnly(
+  env: string | undefined = process.env.SYNTHETIC_ENV,
+  allowWrites: boolean = envFlag.safeParse(
+    emptyToUndefined(process.env.SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION),
+  ).data ?? false,
+): boolean {
+  return (env?.trim() || "local") === "production" && !allowWrites;
 }
 
 export function newRunId(): string {

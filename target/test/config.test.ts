@@ -3,7 +3,8 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
-import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../config.ts";
+import { configuredSecrets } from "../../secrets/variables.ts";
+import { ConfigError, hasNoTarget, isReadOnly, loadDotenv, parseConfig } from "../config.ts";
 
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
 const SERVICE =
@@ -36,7 +37,10 @@ describe("configuration", () => {
     assert.equal(config.runKind, "acceptance");
     assert.equal(config.readOnly, false);
     assert.match(config.runId, /^[a-z0-9]{4,16}$/);
-    assert.deepEqual(config.secrets, [SERVICE]);
+    // Its one secret is on the one list the redactors and the scan read.
+    assert.deepEqual(configuredSecrets({ ...VALID }), [
+      { name: "SUPABASE_SERVICE_ROLE_KEY", value: SERVICE },
+    ]);
   });
 
   test("every missing variable is named", () => {
@@ -148,4 +152,20 @@ describe("configuration", () => {
     assert.equal(env.BACKEND_URL, "https://b.example");
     assert.equal(env.SUPABASE_URL, "https://s.example");
   });
+});
+
+test("read-only: production unless writes are allowed, also from the raw environment", () => {
+  assert.equal(isReadOnly("production", false), true);
+  assert.equal(isReadOnly("production", true), false);
+  assert.equal(isReadOnly("staging", false), false);
+  assert.equal(isReadOnly(undefined, false), false);
+  assert.equal(parseConfig({ ...VALID, SYNTHETIC_ENV: "production" }).readOnly, true);
+  assert.equal(
+    parseConfig({
+      ...VALID,
+      SYNTHETIC_ENV: "production",
+      SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION: "yes",
+    }).readOnly,
+    false,
+  );
 });
