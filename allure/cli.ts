@@ -76,7 +76,7 @@ if (command === "generate") {
     { help: { type: "boolean" }, port: { type: "string" } },
     args,
   );
-  const portArg = (flags.port ?? process.env.ALLURE_PORT ?? "0").trim();
+  const portArg = (flags.port ?? process.env.ALLURE_PORT)?.trim() || "0";
   const port = Number(portArg);
   if (!/^\d+$/.test(portArg) || port > 65_535) {
     const from = flags.port === undefined ? "ALLURE_PORT" : "--port";
