@@ -22,6 +22,10 @@ export const TIER_BY_PROJECT: Record<string, Tier> = {
 
 export const UNKNOWN_TIER: Tier = { epic: "other", owner: "QA" };
 
+/** Where load results sit among the suite's: their project and tier (load/). */
+export const LOAD_PROJECT = "load";
+export const LOAD_TIER = "performance";
+
 /** Tags a test carries (`{ tag: [...] }`) and what the tooling does with each. */
 export const TAGS = {
   /** Its failure makes every other failure noise: alerts inhibit the rest, Allure says blocker. */

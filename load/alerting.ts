@@ -3,9 +3,9 @@ import { loadPolicy } from "../alerts/policy-file.ts";
 import type { Policy } from "../alerts/policy-schema.ts";
 import { type RunAlertsReport, runAlerts } from "../alerts/run.ts";
 import type { CheckResult } from "../alerts/types.ts";
-import { TAGS } from "../contract/vocabulary.ts";
+import { LOAD_PROJECT, LOAD_TIER, TAGS } from "../contract/vocabulary.ts";
 import type { LoadCheckData } from "./alert-data.ts";
-import { endpointCheckTitle, LOAD_PROJECT, LOAD_TIER, scenarioPath } from "./catalog.ts";
+import { endpointCheckTitle, scenarioPath } from "./catalog.ts";
 import { ROOT } from "./paths.ts";
 
 /**

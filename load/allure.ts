@@ -10,7 +10,8 @@ import type {
   StepResult,
   TestResult,
 } from "allure-js-commons";
-import { LOAD_PROJECT, LOAD_TIER, scenarioPath } from "./catalog.ts";
+import { LOAD_PROJECT, LOAD_TIER } from "../contract/vocabulary.ts";
+import { scenarioPath } from "./catalog.ts";
 import type { ScenarioResult } from "./run.ts";
 import {
   describeBreach,

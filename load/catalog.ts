@@ -5,10 +5,6 @@ import { endpointsOfScenario, type Sla } from "./sla.ts";
 
 /** The scenario files, and whether the SLA and the profile cover exactly them. */
 
-/** Where load results sit among the suite's: tier (Allure epic), project (suite) and tag. */
-export const LOAD_TIER = "performance";
-export const LOAD_PROJECT = "load";
-
 /** A scenario's file as people and reports name it, relative to the project. */
 export function scenarioPath(scenario: string): string {
   return `load/scenarios/${scenario}.yml`;
