@@ -1,12 +1,12 @@
 // `npm run bench`: wall time of a full suite run against the reference stack,
 // and a lower bound measured in the same process: the same journeys as bare
 // HTTP requests plus one bare Chromium page flow, without the test framework.
-import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
 import { app } from "../contract/app.ts";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../playwright/chromium.ts";
+import { runProcess } from "../scripts/process.ts";
 import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -207,12 +207,11 @@ try {
   const env = { ...process.env, ...stack.env, SYNTHETIC_ENV: "local", CI: "" };
   const started = performance.now();
   // Asynchronous on purpose: the stack serves from this process, so a blocking spawn would starve it.
-  const child = spawn("npx", ["playwright", "test", "--reporter=dot", "--retries=0"], {
-    cwd: ROOT,
-    env,
-    stdio: "ignore",
-  });
-  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  const { code: status } = await runProcess(
+    "npx",
+    ["playwright", "test", "--reporter=dot", "--retries=0"],
+    { cwd: ROOT, env },
+  );
   const suiteMs = performance.now() - started;
   if (status !== 0)
     process.stderr.write(

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { runProcess } from "../scripts/process.ts";
 import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -44,7 +44,7 @@ describe("alerts end to end against the reference stack", () => {
       ALERT_JOURNAL_PATH: path.join(dir, "journal.jsonl"),
       CI: "",
     };
-    const child = spawn(
+    const ran = await runProcess(
       "npx",
       [
         "playwright",
@@ -53,9 +53,9 @@ describe("alerts end to end against the reference stack", () => {
         "--retries=0",
         `--output=${path.join(dir, "results")}`,
       ],
-      { cwd: ROOT, env, stdio: "ignore" },
+      { cwd: ROOT, env },
     );
-    return new Promise((resolve) => child.on("close", (code) => resolve(code ?? 1)));
+    return ran.code ?? 1;
   }
 
   async function mails(): Promise<Mail[]> {

@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { runProcess } from "../../scripts/process.ts";
 import policy from "../policy.ts";
 import { FileStateStore } from "../store/file-store.ts";
 import { ConcurrentWriteError, type StateStore } from "../store/state-store.ts";
@@ -13,7 +12,6 @@ import { emptyState } from "../types.ts";
 import { check, critical, EngineHarness, MINUTE, T0 } from "./support/engine-harness.ts";
 import { type Rig, startRig } from "./support/rig.ts";
 
-const run = promisify(execFile);
 const CHILD = fileURLToPath(new URL("./support/child-run.ts", import.meta.url));
 
 describe("file state store", () => {
@@ -87,12 +85,13 @@ describe("state across runs", () => {
 
     const first = await rig.run(results, T0, { env });
     assert.equal(first.delivered.length, 0, "critical N=2 in scheduled runs: nothing yet");
-    const child = await run(process.execPath, [
+    const child = await runProcess(process.execPath, [
       "--import",
       "tsx",
       CHILD,
       JSON.stringify({ env, results, now: T0 + 5 * MINUTE }),
     ]);
+    assert.equal(child.code, 0, child.stderr);
     const got = JSON.parse(child.stdout) as { ok: boolean; sent: string[] };
     assert.equal(got.ok, true);
     assert.deepEqual(got.sent.sort(), want.sort());
