@@ -11,7 +11,7 @@ export function reportName(run: { environment: string; runId: string }): string 
   return `Synthetic monitoring · ${run.environment} · run ${run.runId}`;
 }
 
-/** The run the results describe, from the environment.properties the run reporter wrote. */
+/** The run the results describe, from the environment.properties reporters/allure-run.ts wrote. */
 export function runOfResults(resultsDir: string): { environment: string; runId: string } {
   const file = path.join(resultsDir, "environment.properties");
   const properties = existsSync(file) ? readFileSync(file, "utf8") : "";

@@ -7,7 +7,15 @@ import { readdirSync } from "node:fs";
 import path from "node:path";
 import { ensureChromium, ensureDependencies, ROOT } from "./bootstrap.mjs";
 
-const SKIP = new Set(["node_modules", ".git", ".stack", ".scratch"]);
+// Folders that hold no tests of ours: dependencies and what runs write.
+const SKIP = new Set([
+  "node_modules",
+  "test-results",
+  "playwright-report",
+  "allure-results",
+  "allure-report",
+  "blob-report",
+]);
 
 /** Every `*.test.ts` in a folder named `test` (at any depth) or in `e2e/`. */
 function testFiles({ endToEnd }) {
