@@ -46,7 +46,8 @@ const schema = z.object({
     )
     .default("local"),
   FRONTEND_URL: httpUrl,
-  BACKEND_URL: httpUrl,
+  // Optional: an app with no backend of its own (Render) leaves it unset; backend checks then skip.
+  BACKEND_URL: httpUrl.optional(),
   SUPABASE_URL: httpUrl,
   SUPABASE_ANON_KEY: jwtLike,
   SUPABASE_SERVICE_ROLE_KEY: jwtLike,
@@ -84,7 +85,8 @@ const schema = z.object({
 export type TargetConfig = {
   env: string;
   frontendUrl: string;
-  backendUrl: string;
+  /** Unset for an app without a backend of its own: backend checks are skipped, never passed. */
+  backendUrl: string | undefined;
   supabaseUrl: string;
   anonKey: string;
   serviceRoleKey: string;

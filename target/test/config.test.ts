@@ -45,7 +45,6 @@ describe("configuration", () => {
 
   test("every missing variable is named", () => {
     assert.deepEqual(problems({}), [
-      "BACKEND_URL is required",
       "FRONTEND_URL is required",
       "SUPABASE_ANON_KEY is required",
       "SUPABASE_SERVICE_ROLE_KEY is required",
@@ -54,7 +53,10 @@ describe("configuration", () => {
   });
 
   test("empty strings count as missing", () => {
-    assert.deepEqual(problems({ ...VALID, BACKEND_URL: "  " }), ["BACKEND_URL is required"]);
+    // No backend is a valid target: backend checks skip with a reason.
+    assert.deepEqual(problems({ ...VALID, BACKEND_URL: "  " }), []);
+    assert.equal(parseConfig({ ...VALID, BACKEND_URL: "" }).backendUrl, undefined);
+    assert.deepEqual(problems({ ...VALID, FRONTEND_URL: "  " }), ["FRONTEND_URL is required"]);
   });
 
   test("bad URLs, keys and names are named with the reason", () => {
