@@ -1,5 +1,11 @@
 import { randomBytes } from "node:crypto";
 import type { SupabaseClient, User } from "@supabase/supabase-js";
+import {
+  type DeleteUserOptions,
+  deleteFailureMessage,
+  deleteOwnedRows,
+  diagnose,
+} from "./user-cleanup.ts";
 
 /**
  * Synthetic users are recognisable by their address,
@@ -80,14 +86,46 @@ export async function createSyntheticUser(
   return { id: data.user.id, email, password, fullName };
 }
 
-/** Deletes a user by id; a user already gone counts as deleted. */
-export async function deleteUser(admin: SupabaseClient, id: string): Promise<void> {
+/**
+ * Deletes a user by id; a user already gone counts as deleted. The user's
+ * rows of `options.tables` go first. When Auth refuses, the error says why
+ * and names the tables in the way if `options.dbUrl` is given.
+ */
+export async function deleteUser(
+  admin: SupabaseClient,
+  id: string,
+  options: DeleteUserOptions = {},
+): Promise<void> {
+  await deleteOwnedRows(admin, id, options.tables ?? []);
   const { error } = await admin.auth.admin.deleteUser(id);
-  if (error && error.status !== 404) {
-    throw new Error(
-      `admin deleteUser ${id} failed: ${error.status ?? ""} ${error.code ?? ""} ${error.message}`,
+  if (!error || error.status === 404) return;
+  throw new Error(deleteFailureMessage(id, error, await diagnose(options.dbUrl, id)));
+}
+
+export interface DeletionFailure {
+  id: string;
+  email: string;
+  reason: string;
+}
+
+/** Deletes each user, going on past those that cannot be deleted, and says why for each. */
+export async function deleteUsers(
+  admin: SupabaseClient,
+  users: ReadonlyArray<Pick<User, "id" | "email">>,
+  options: DeleteUserOptions = {},
+): Promise<{ deleted: number; failures: DeletionFailure[] }> {
+  const failures: DeletionFailure[] = [];
+  for (const { id, email } of users) {
+    await deleteUser(admin, id, options).catch((error: Error) =>
+      failures.push({ id, email: email ?? "", reason: error.message }),
     );
   }
+  return { deleted: users.length - failures.length, failures };
+}
+
+/** One line per user not deleted: its address and why. */
+export function describeFailures(failures: readonly DeletionFailure[]): string[] {
+  return failures.map((failure) => `${failure.email || failure.id}: ${failure.reason}`);
 }
 
 const PER_PAGE = 200;
@@ -125,22 +163,27 @@ export async function findUserByEmail(
 
 /**
  * Deletes synthetic users (see isSyntheticUser) older than
- * `olderThanMinutes`. Returns how many were found and deleted.
+ * `olderThanMinutes`, going on past those that cannot be deleted. Returns
+ * how many were scanned and deleted, and the reason for each one that was not.
  */
 export async function sweepSyntheticUsers(
   admin: SupabaseClient,
-  options: { prefix: string; domain: string; olderThanMinutes: number; now?: Date },
-): Promise<{ scanned: number; deleted: number }> {
+  options: {
+    prefix: string;
+    domain: string;
+    olderThanMinutes: number;
+    now?: Date;
+    cleanup?: DeleteUserOptions;
+  },
+): Promise<{ scanned: number; deleted: number; failures: DeletionFailure[] }> {
   const cutoff = (options.now ?? new Date()).getTime() - options.olderThanMinutes * 60_000;
-  const doomed: string[] = [];
+  const doomed: User[] = [];
   let scanned = 0;
   for await (const users of userPages(admin)) {
     scanned += users.length;
     for (const user of users) {
-      if (isSyntheticUser(user, options) && Date.parse(user.created_at) < cutoff)
-        doomed.push(user.id);
+      if (isSyntheticUser(user, options) && Date.parse(user.created_at) < cutoff) doomed.push(user);
     }
   }
-  for (const id of doomed) await deleteUser(admin, id);
-  return { scanned, deleted: doomed.length };
+  return { scanned, ...(await deleteUsers(admin, doomed, options.cleanup)) };
 }
