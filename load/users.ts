@@ -1,11 +1,13 @@
-import type { SupabaseClient } from "@supabase/supabase-js";
+import type { SupabaseClient, User } from "@supabase/supabase-js";
 import {
   createSyntheticUser,
-  deleteUser,
+  deleteUsers,
+  describeFailures,
   parseSyntheticEmail,
   type SyntheticIdentity,
   userPages,
 } from "../target/synthetic-users.ts";
+import type { DeleteUserOptions } from "../target/user-cleanup.ts";
 
 /**
  * The users a load run needs and leaves: login users made beforehand through
@@ -31,23 +33,30 @@ export async function createLoginUsers(
 const CLOCK_SKEW_MS = 10 * 60_000;
 
 /**
- * Deletes every user whose synthetic address carries this run id. Stops paging
- * at users older than the run.
+ * Deletes every user whose synthetic address carries this run id, as the
+ * sweep does (`cleanup`: see cleanupOptions). Stops paging at users older
+ * than the run. Goes on past a user it cannot delete, then throws naming
+ * each with its reason.
  */
 export async function deleteRunUsers(
   admin: SupabaseClient,
-  options: { prefix: string; runId: string; since: Date },
+  options: { prefix: string; runId: string; since: Date; cleanup?: DeleteUserOptions },
 ): Promise<number> {
   const oldest = options.since.getTime() - CLOCK_SKEW_MS;
-  const doomed: string[] = [];
+  const doomed: User[] = [];
   for await (const users of userPages(admin)) {
     for (const user of users) {
       if (parseSyntheticEmail(user.email ?? "", options.prefix)?.runId === options.runId)
-        doomed.push(user.id);
+        doomed.push(user);
     }
     const last = users.at(-1);
     if (last && Date.parse(last.created_at) < oldest) break;
   }
-  for (const id of doomed) await deleteUser(admin, id);
-  return doomed.length;
+  const { deleted, failures } = await deleteUsers(admin, doomed, options.cleanup);
+  if (failures.length > 0) {
+    throw new Error(
+      `${failures.length} of ${doomed.length} users not deleted:\n${describeFailures(failures).join("\n")}`,
+    );
+  }
+  return deleted;
 }

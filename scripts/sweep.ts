@@ -2,14 +2,18 @@
 
 import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../target/config.ts";
 import { newSupabaseClient } from "../target/supabase-client.ts";
-import { sweepSyntheticUsers } from "../target/synthetic-users.ts";
+import { describeFailures, sweepSyntheticUsers } from "../target/synthetic-users.ts";
+import { cleanupOptions } from "../target/user-cleanup.ts";
 import { parseCommandLine } from "./command-line.ts";
 
 const USAGE = `Usage: npm run sweep -- [--older-than MINUTES]
 
 Deletes synthetic users (address <prefix>-<run>-w<n>-…@<domain>, with
 user_metadata.synthetic = true or on SYNTHETIC_EMAIL_DOMAIN) created more
-than MINUTES ago (default 60) in the configured target, and says how many.`;
+than MINUTES ago (default 60) in the configured target, and says how many.
+A user that cannot be deleted is reported with the reason (the table and
+constraint in the way, with SUPABASE_DB_URL set); the sweep goes on past it
+and exits 1.`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`sweep: ${message}\n`);
@@ -31,13 +35,20 @@ async function main(): Promise<void> {
     );
   const config = parseConfig();
   const admin = newSupabaseClient(config.supabaseUrl, config.serviceRoleKey);
-  const { scanned, deleted } = await sweepSyntheticUsers(admin, {
+  const { scanned, deleted, failures } = await sweepSyntheticUsers(admin, {
     prefix: config.emailPrefix,
     domain: config.emailDomain,
     olderThanMinutes: minutes,
+    cleanup: cleanupOptions(config),
   });
   process.stdout.write(
     `Swept ${config.env}: deleted ${deleted} synthetic user${deleted === 1 ? "" : "s"} older than ${minutes} min (scanned ${scanned}).\n`,
+  );
+  if (failures.length === 0) return;
+  for (const line of describeFailures(failures)) process.stderr.write(`sweep: ${line}\n`);
+  fail(
+    `${failures.length} synthetic user${failures.length === 1 ? "" : "s"} could not be deleted (reasons above)`,
+    1,
   );
 }
 
