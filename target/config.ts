@@ -131,14 +131,25 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): TargetConfig 
     Object.keys(schema.shape).map((key) => [key, emptyToUndefined(env[key])]),
   );
   const result = schema.safeParse(input);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? "configuration");
-      const missing = input[name] === undefined;
-      return missing ? `${name} is required` : `${name} ${issue.message}`;
-    });
-    throw new ConfigError([...new Set(problems)].sort());
-  }
+  const shapeProblems = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? "configuration");
+        const missing = input[name] === undefined;
+        return { name, text: missing ? `${name} is required` : `${name} ${issue.message}` };
+      });
+  // The keys are read only where their shape passed, so each variable gets one problem.
+  const wellFormed = (name: keyof KeyVariables) =>
+    shapeProblems.some((problem) => problem.name === name) ? undefined : input[name]?.trim();
+  const problems = [
+    ...shapeProblems.map((problem) => problem.text),
+    ...keyProblems({
+      SUPABASE_URL: wellFormed("SUPABASE_URL"),
+      SUPABASE_ANON_KEY: wellFormed("SUPABASE_ANON_KEY"),
+      SUPABASE_SERVICE_ROLE_KEY: wellFormed("SUPABASE_SERVICE_ROLE_KEY"),
+    }),
+  ];
+  if (!result.success || problems.length > 0) throw new ConfigError([...new Set(problems)].sort());
   const value = result.data;
   const runId = value.SYNTHETIC_RUN_ID ?? newRunId();
   return {
@@ -157,6 +168,111 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): TargetConfig 
     runKind: value.SYNTHETIC_RUN_KIND,
     readOnly: isReadOnly(value.SYNTHETIC_ENV, value.SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION),
   };
+}
+
+/**
+ * What an API key says about itself, read without verifying it: a legacy JWT
+ * carries its role and (on hosted projects) its project ref as claims; the
+ * opaque sb_ keys say only whether they are publishable or secret.
+ */
+export type ApiKeyClaims =
+  | { form: "jwt"; role: string | undefined; ref: string | undefined }
+  | { form: "publishable" | "secret" | "unknown" };
+
+export function readApiKey(key: string): ApiKeyClaims {
+  const value = key.trim();
+  if (value.startsWith("sb_publishable_")) return { form: "publishable" };
+  if (value.startsWith("sb_secret_")) return { form: "secret" };
+  const parts = value.split(".");
+  if (parts.length !== 3) return { form: "unknown" };
+  let claims: Record<string, unknown> = {};
+  try {
+    const decoded: unknown = JSON.parse(Buffer.from(parts[1] ?? "", "base64url").toString("utf8"));
+    if (decoded !== null && typeof decoded === "object")
+      claims = decoded as Record<string, unknown>;
+  } catch {
+    // Not JSON: a JWT-shaped string without claims, reported as having no role.
+  }
+  const text = (claim: unknown) => (typeof claim === "string" ? claim : undefined);
+  return { form: "jwt", role: text(claims.role), ref: text(claims.ref) };
+}
+
+/** A hosted project's ref from its URL (`<ref>.supabase.co`, `.supabase.in`); undefined elsewhere. */
+export function projectRefOf(supabaseUrl: string): string | undefined {
+  if (!URL.canParse(supabaseUrl)) return undefined;
+  return new URL(supabaseUrl).hostname.match(/^([a-z0-9]+)\.supabase\.(co|in)$/i)?.[1];
+}
+
+/** How a key reads in a message: its kind and role, never its value. */
+export function describeApiKey(claims: ApiKeyClaims): string {
+  switch (claims.form) {
+    case "publishable":
+      return "a publishable key (sb_publishable_…)";
+    case "secret":
+      return "a secret key (sb_secret_…)";
+    case "unknown":
+      return "not a Supabase API key";
+  }
+  const role = claims.role;
+  if (role === undefined) return "a JWT without a role claim";
+  if (role === "anon") return `an anon key (role ${claim(role)})`;
+  if (role === "service_role") return `a service_role key (role ${claim(role)})`;
+  return `a JWT with role ${claim(role)}, not an API key`;
+}
+
+/** A claim quoted in a message; anything but a short name is not repeated. */
+function claim(value: string): string {
+  return /^[\w-]{1,40}$/.test(value) ? `"${value}"` : "(an unexpected value)";
+}
+
+type KeyVariables = Record<
+  "SUPABASE_URL" | "SUPABASE_ANON_KEY" | "SUPABASE_SERVICE_ROLE_KEY",
+  string | undefined
+>;
+
+const KEY_SLOTS = [
+  { name: "SUPABASE_ANON_KEY", role: "anon", opaque: "publishable", use: "the anon key" },
+  {
+    name: "SUPABASE_SERVICE_ROLE_KEY",
+    role: "service_role",
+    opaque: "secret",
+    use: "the service_role key",
+  },
+] as const;
+
+/**
+ * Keys swapped or from another project, each problem naming its variable and
+ * what was found. A swapped pair otherwise surfaces far from its cause (setup
+ * dies on `403 not_admin`, the registration check blames the signup trigger).
+ */
+export function keyProblems(keys: KeyVariables): string[] {
+  const urlRef = keys.SUPABASE_URL ? projectRefOf(keys.SUPABASE_URL) : undefined;
+  const problems: string[] = [];
+  const refs: string[] = [];
+  for (const slot of KEY_SLOTS) {
+    const value = keys[slot.name];
+    if (value === undefined) continue;
+    const claims = readApiKey(value);
+    if (claims.form === "jwt" && claims.role !== slot.role) {
+      problems.push(`${slot.name} is ${describeApiKey(claims)}; use ${slot.use}`);
+    } else if (claims.form !== "jwt" && claims.form !== slot.opaque) {
+      problems.push(
+        `${slot.name} is ${describeApiKey(claims)}; use ${slot.use} or an sb_${slot.opaque}_ key`,
+      );
+    }
+    if (claims.form !== "jwt" || claims.ref === undefined) continue;
+    if (urlRef !== undefined && claims.ref !== urlRef) {
+      problems.push(
+        `${slot.name} belongs to project ${claim(claims.ref)}, not SUPABASE_URL's ${claim(urlRef)}; use that project's keys`,
+      );
+    } else refs.push(claims.ref);
+  }
+  if (refs.length === 2 && refs[0] !== refs[1]) {
+    problems.push(
+      `SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY belong to different projects (${refs.map(claim).join(", ")})`,
+    );
+  }
+  return problems;
 }
 
 /**

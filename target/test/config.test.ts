@@ -4,7 +4,16 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { configuredSecrets } from "../../secrets/variables.ts";
-import { ConfigError, hasNoTarget, isReadOnly, loadDotenv, parseConfig } from "../config.ts";
+import {
+  ConfigError,
+  hasNoTarget,
+  isReadOnly,
+  keyProblems,
+  loadDotenv,
+  parseConfig,
+  projectRefOf,
+  readApiKey,
+} from "../config.ts";
 
 const JWT = "eyJhbGciOiJIUzI1NiJ9.eyJyb2xlIjoiYW5vbiJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ";
 const SERVICE =
@@ -17,6 +26,7 @@ const VALID = {
   SUPABASE_SERVICE_ROLE_KEY: SERVICE,
 };
 
+/** What parseConfig refuses the environment for; none when it parses. */
 function problems(env: NodeJS.ProcessEnv): string[] {
   try {
     parseConfig(env);
@@ -24,7 +34,7 @@ function problems(env: NodeJS.ProcessEnv): string[] {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
     return error.problems;
   }
-  assert.fail("expected the configuration to be refused");
+  return [];
 }
 
 describe("configuration", () => {
@@ -170,4 +180,134 @@ test("read-only: production unless writes are allowed, also from the raw environ
     }).readOnly,
     false,
   );
+});
+
+/** An unsigned stand-in for a Supabase key: only the claims matter to the checks. */
+function key(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  return `${part({ alg: "HS256", typ: "JWT" })}.${part(claims)}.c2lnbmF0dXJlLXNpZ25hdHVyZQ`;
+}
+
+describe("API keys: swapped or from another project", () => {
+  const hosted = {
+    ...VALID,
+    SUPABASE_URL: "https://abcdefghijklmnopqrst.supabase.co",
+    SUPABASE_ANON_KEY: key({ role: "anon", ref: "abcdefghijklmnopqrst" }),
+    SUPABASE_SERVICE_ROLE_KEY: key({ role: "service_role", ref: "abcdefghijklmnopqrst" }),
+  };
+
+  test("the right keys of the URL's project pass", () => {
+    assert.equal(parseConfig(hosted).anonKey, hosted.SUPABASE_ANON_KEY);
+    assert.deepEqual(
+      problems({ ...hosted, SUPABASE_URL: "https://abcdefghijklmnopqrst.supabase.in" }),
+      [],
+    );
+  });
+
+  test("the anon key as the service-role key names the variable and what it is", () => {
+    assert.deepEqual(problems({ ...hosted, SUPABASE_SERVICE_ROLE_KEY: hosted.SUPABASE_ANON_KEY }), [
+      'SUPABASE_SERVICE_ROLE_KEY is an anon key (role "anon"); use the service_role key',
+    ]);
+  });
+
+  test("both keys swapped: each variable is named", () => {
+    assert.deepEqual(
+      problems({
+        ...hosted,
+        SUPABASE_ANON_KEY: hosted.SUPABASE_SERVICE_ROLE_KEY,
+        SUPABASE_SERVICE_ROLE_KEY: hosted.SUPABASE_ANON_KEY,
+      }),
+      [
+        'SUPABASE_ANON_KEY is a service_role key (role "service_role"); use the anon key',
+        'SUPABASE_SERVICE_ROLE_KEY is an anon key (role "anon"); use the service_role key',
+      ],
+    );
+  });
+
+  test("a user's access token or a role-less JWT is not an API key", () => {
+    assert.deepEqual(problems({ ...hosted, SUPABASE_ANON_KEY: key({ role: "authenticated" }) }), [
+      'SUPABASE_ANON_KEY is a JWT with role "authenticated", not an API key; use the anon key',
+    ]);
+    assert.deepEqual(
+      problems({ ...hosted, SUPABASE_ANON_KEY: "eyJhbGciOiJIUzI1NiJ9.bm90LWpzb24.c2ln" }),
+      ["SUPABASE_ANON_KEY is a JWT without a role claim; use the anon key"],
+    );
+  });
+
+  test("sb_ keys in the wrong variable are swapped", () => {
+    assert.deepEqual(
+      problems({
+        ...VALID,
+        SUPABASE_ANON_KEY: "sb_secret_abcdef",
+        SUPABASE_SERVICE_ROLE_KEY: "sb_publishable_abcdef",
+      }),
+      [
+        "SUPABASE_ANON_KEY is a secret key (sb_secret_…); use the anon key or an sb_publishable_ key",
+        "SUPABASE_SERVICE_ROLE_KEY is a publishable key (sb_publishable_…); use the service_role key or an sb_secret_ key",
+      ],
+    );
+    // Mixing forms is fine: a publishable key with a legacy service_role JWT.
+    assert.deepEqual(problems({ ...VALID, SUPABASE_ANON_KEY: "sb_publishable_abcdef" }), []);
+  });
+
+  test("keys of another project than SUPABASE_URL's are refused", () => {
+    const other = key({ role: "service_role", ref: "zyxwvutsrqponmlkjihg" });
+    assert.deepEqual(problems({ ...hosted, SUPABASE_SERVICE_ROLE_KEY: other }), [
+      'SUPABASE_SERVICE_ROLE_KEY belongs to project "zyxwvutsrqponmlkjihg", not SUPABASE_URL\'s "abcdefghijklmnopqrst"; use that project\'s keys',
+    ]);
+  });
+
+  test("on a custom domain or a local stack refs are not compared with the URL, only with each other", () => {
+    const custom = { ...hosted, SUPABASE_URL: "https://auth.example.com" };
+    assert.deepEqual(problems(custom), []);
+    assert.deepEqual(problems({ ...custom, SUPABASE_URL: "http://127.0.0.1:54321" }), []);
+    assert.deepEqual(
+      problems({
+        ...custom,
+        SUPABASE_SERVICE_ROLE_KEY: key({ role: "service_role", ref: "other" }),
+      }),
+      [
+        'SUPABASE_ANON_KEY and SUPABASE_SERVICE_ROLE_KEY belong to different projects ("abcdefghijklmnopqrst", "other")',
+      ],
+    );
+  });
+
+  test("a key problem is reported with the other problems, and never echoes the key", () => {
+    const found = problems({
+      ...hosted,
+      FRONTEND_URL: "nope",
+      SUPABASE_SERVICE_ROLE_KEY: hosted.SUPABASE_ANON_KEY,
+    });
+    assert.equal(found.length, 2, found.join("\n"));
+    assert.ok(found.every((line) => !line.includes(hosted.SUPABASE_ANON_KEY)));
+    // A malformed key gets its shape problem only.
+    assert.deepEqual(
+      problems({ ...hosted, SUPABASE_ANON_KEY: "not a key" }).map((line) => line.split(" must")[0]),
+      ["SUPABASE_ANON_KEY"],
+    );
+  });
+
+  test("claims that are not short names are not repeated", () => {
+    const [line] = keyProblems({
+      SUPABASE_URL: undefined,
+      SUPABASE_ANON_KEY: key({ role: "<script>alert(1)</script>" }),
+      SUPABASE_SERVICE_ROLE_KEY: undefined,
+    });
+    assert.equal(
+      line,
+      "SUPABASE_ANON_KEY is a JWT with role (an unexpected value), not an API key; use the anon key",
+    );
+  });
+
+  test("reading a key and a project URL", () => {
+    assert.deepEqual(readApiKey(key({ role: "anon", ref: "abc" })), {
+      form: "jwt",
+      role: "anon",
+      ref: "abc",
+    });
+    assert.deepEqual(readApiKey("sb_secret_x"), { form: "secret" });
+    assert.equal(projectRefOf("https://abc123.supabase.co"), "abc123");
+    assert.equal(projectRefOf("https://abc123.supabase.co.evil.example"), undefined);
+    assert.equal(projectRefOf("http://127.0.0.1:54321"), undefined);
+  });
 });
