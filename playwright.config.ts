@@ -1,5 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 import { allureOptions } from "./allure/options.ts";
+import { loadAppProfile } from "./contract/load.ts";
+import { ProfileError } from "./contract/profile.ts";
 import { PRODUCTION_GREP } from "./contract/vocabulary.ts";
 import {
   CHROMIUM_ARGS,
@@ -39,6 +41,15 @@ if (!hasNoTarget()) {
     process.stderr.write(`Invalid configuration:\n  - ${(error as Error).message}\n`);
     process.exit(2);
   }
+}
+
+// The app profile (SYNTHETIC_APP) is validated once here: a bad field stops the run, exit 2.
+try {
+  await loadAppProfile();
+} catch (error) {
+  if (!(error instanceof ProfileError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
 }
 
 const scheduled = process.env.SYNTHETIC_RUN_KIND === "scheduled";

@@ -4,10 +4,25 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "@playwright/test";
-import { app } from "../contract/app.ts";
+import spa from "../contract/app.ts";
+import { parseProfile } from "../contract/profile.ts";
+import { locate } from "../fixtures/app-ui.ts";
+import { pagePaths } from "../journeys/frontend.ts";
 import { CHROMIUM_ARGS, chromiumExecutable } from "../playwright/chromium.ts";
 import { runProcess } from "../scripts/process.ts";
 import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
+
+// The bench measures the reference app (spa), whose backend has every endpoint.
+const app = parseProfile(spa, "contract/app.ts");
+const { register, login, protected: guarded } = app.backend ?? {};
+if (!app.backend || !register || !login || !guarded)
+  throw new Error("contract/app.ts lost its backend");
+const api = {
+  health: app.backend.health,
+  register: register.path,
+  login: login.path,
+  me: guarded.path,
+};
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -66,10 +81,10 @@ async function bareHttp(stack: RunningStack, parts: Record<string, number>): Pro
   };
 
   await timed("api", parts, async () => {
-    await json(await fetch(`${urls.backend}${app.api.health}`));
+    await json(await fetch(`${urls.backend}${api.health}`));
     const email = `bench-${crypto.randomUUID()}@example.com`;
     const registered = await json(
-      await post(`${urls.backend}${app.api.register}`, {
+      await post(`${urls.backend}${api.register}`, {
         email,
         password: "bench-password-1",
         full_name: "Bench",
@@ -82,34 +97,34 @@ async function bareHttp(stack: RunningStack, parts: Record<string, number>): Pro
         { headers: admin },
       ),
     );
-    await post(`${urls.backend}${app.api.register}`, {
+    await post(`${urls.backend}${api.register}`, {
       email,
       password: "bench-password-1",
       full_name: "Bench",
     });
-    await post(`${urls.backend}${app.api.register}`, {
+    await post(`${urls.backend}${api.register}`, {
       email: "x",
       password: "bench-password-1",
       full_name: "Bench",
     });
     const other = await newUser();
-    await post(`${urls.backend}${app.api.login}`, {
+    await post(`${urls.backend}${api.login}`, {
       email: other.email,
       password: "wrong-password",
     });
     const login = await json(
-      await post(`${urls.backend}${app.api.login}`, {
+      await post(`${urls.backend}${api.login}`, {
         email: other.email,
         password: "bench-password-1",
       }),
     );
     await json(
-      await fetch(`${urls.backend}${app.api.me}`, {
+      await fetch(`${urls.backend}${api.me}`, {
         headers: { authorization: `Bearer ${login.access_token}` },
       }),
     );
     for (const origin of [urls.frontend, "https://evil.example"]) {
-      await fetch(`${urls.backend}${app.api.login}`, {
+      await fetch(`${urls.backend}${api.login}`, {
         method: "OPTIONS",
         headers: { origin, "access-control-request-method": "POST" },
       });
@@ -174,9 +189,8 @@ async function bareHttp(stack: RunningStack, parts: Record<string, number>): Pro
     await json(
       await fetch(`${urls.supabase}/rest/v1/profiles?select=id&limit=5`, { headers: anon }),
     );
-    for (const page of Object.values(app.pages))
-      await (await fetch(`${urls.frontend}${page.path}`)).text();
-    await fetch(`${urls.backend}${app.api.me}`);
+    for (const path of pagePaths(app)) await (await fetch(`${urls.frontend}${path}`)).text();
+    await fetch(`${urls.backend}${api.me}`);
   });
   for (const id of created)
     await fetch(`${urls.supabase}/auth/v1/admin/users/${id}`, { method: "DELETE", headers: admin });
@@ -190,13 +204,20 @@ async function bareChromium(stack: RunningStack): Promise<void> {
   });
   try {
     const page = await browser.newPage({ baseURL: stack.urls.frontend });
-    await page.goto(app.pages.register.path);
-    const email = `bench-${crypto.randomUUID()}@example.com`;
-    await page.getByLabel(app.forms.register.fullName).fill("Bench");
-    await page.getByLabel(app.forms.register.email).fill(email);
-    await page.getByLabel(app.forms.register.password).fill("bench-password-1");
-    await page.getByRole("button", { name: app.forms.register.submit }).click();
-    await page.getByTestId(app.dashboard.emailTestId).filter({ hasText: email }).waitFor();
+    const { signUp } = app.forms;
+    await page.goto(signUp.path);
+    const person = {
+      email: `bench-${crypto.randomUUID()}@example.com`,
+      password: "bench-password-1",
+      fullName: "Bench",
+    };
+    for (const field of signUp.fields) {
+      const value = typeof field.value === "object" ? field.value.constant : person[field.value];
+      await locate(page, field.locator).fill(value);
+    }
+    await locate(page, signUp.submit).click();
+    const proof = app.signedIn.proofs.find((item) => item.shows === "email");
+    if (proof) await locate(page, proof.locator).filter({ hasText: person.email }).waitFor();
   } finally {
     await browser.close();
   }

@@ -1,64 +1,75 @@
-/**
- * The app under test, as data: pages, form labels, texts and API paths.
- * Adapting the suite to another app means editing this file (and schema.ts),
- * not the specs.
- */
-export const app = {
-  pages: {
-    home: { path: "/", heading: /./ },
-    register: { path: "/register" },
-    login: { path: "/login" },
-    dashboard: { path: "/dashboard", heading: "Dashboard" },
-  },
+import { defineApp } from "./profile.ts";
+import { expectedSchema } from "./schema.ts";
+
+// The reference stack's app (`STACK_APP=spa`, the default) as its profile:
+// sign-up and sign-in through the backend's own endpoints, the session in
+// localStorage, a dashboard that shows the signed-in user. Adapting the suite
+// to another app means writing a file like this one (see contract/examples/)
+// and pointing SYNTHETIC_APP at it, not editing specs.
+
+export default defineApp({
+  name: "reference app (spa)",
+  auth: "backend",
+  session: { kind: "localStorage", key: "session" },
+  home: { path: "/", heading: /./ },
   forms: {
-    /** How long a person may wait after submitting a form; slowness itself is the health budget's job. */
     submitTimeoutMs: 15_000,
-    register: {
-      fullName: "Full name",
-      email: "Email",
-      password: "Password",
-      submit: "Create account",
+    signUp: {
+      path: "/register",
+      fields: [
+        { locator: { label: "Full name" }, value: "fullName" },
+        { locator: { label: "Email" }, value: "email" },
+        { locator: { label: "Password" }, value: "password" },
+      ],
+      submit: { role: "button", name: "Create account" },
+      lands: { path: "/dashboard" },
     },
-    login: { email: "Email", password: "Password", submit: "Log in" },
+    login: {
+      path: "/login",
+      fields: [
+        { locator: { label: "Email" }, value: "email" },
+        { locator: { label: "Password" }, value: "password" },
+      ],
+      submit: { role: "button", name: "Log in" },
+      lands: { path: "/dashboard" },
+    },
   },
-  dashboard: {
-    nameTestId: "profile-name",
-    emailTestId: "profile-email",
-    logout: "Log out",
+  signedIn: {
+    path: "/dashboard",
+    proofs: [
+      { locator: { testId: "profile-name" }, shows: "fullName" },
+      { locator: { testId: "profile-email" }, shows: "email" },
+    ],
+    signOut: { locator: { role: "button", name: "Log out" }, lands: { path: "/login" } },
+    signedOutLands: { path: "/login" },
   },
-  /** Where the frontend keeps the session, so a test can sign in through the API and reuse it. */
-  session: {
-    storageKey: "session",
-    fromLogin: (login: LoginResponse) =>
-      JSON.stringify({
-        access_token: login.access_token,
-        refresh_token: login.refresh_token,
-        expires_at: login.expires_at,
-        user: login.user,
-      }),
-  },
-  api: {
+  nameMetadataKey: "full_name",
+  signUpRow: { table: "profiles", nameColumn: "full_name" },
+  backend: {
     health: "/health",
-    register: "/api/auth/register",
-    login: "/api/auth/login",
-    me: "/api/me",
-    /** Error codes the backend answers with. */
-    errors: {
+    protected: {
+      path: "/api/me",
+      unauthorized: { status: 401, code: "unauthorized" },
+      shows: { "user.id": "id", "profile.email": "email", "profile.full_name": "fullName" },
+    },
+    register: {
+      path: "/api/auth/register",
       duplicateEmail: { status: 409, code: "email_taken" },
       invalidInput: { status: 400, code: "invalid_input" },
+    },
+    login: {
+      path: "/api/auth/login",
       wrongCredentials: { status: 401, code: "invalid_credentials" },
-      unauthorized: { status: 401, code: "unauthorized" },
     },
   },
-  /** The Supabase table that holds one row per user, keyed by the auth user id. */
-  profiles: { table: "profiles", nameColumn: "full_name", emailColumn: "email" },
-  /** Where users' metadata carries the display name at sign-up. */
-  signUpNameField: "full_name",
-} as const;
-
-export interface LoginResponse {
-  access_token: string;
-  refresh_token: string;
-  expires_at: number;
-  user: { id: string; email: string };
-}
+  tables: [
+    {
+      name: "profiles",
+      access: "owner",
+      ownerColumn: "id",
+      seed: { email: "{email}", full_name: "{fullName}" },
+      writableColumn: "full_name",
+    },
+  ],
+  schema: expectedSchema,
+});

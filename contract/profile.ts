@@ -73,7 +73,14 @@ const backend = z
   .object({
     health: path,
     /** An endpoint that requires the Supabase access token: 200 with one, 401 without or forged. */
-    protected: endpoint.extend({ unauthorized: errorAnswer }).strict().optional(),
+    protected: endpoint
+      .extend({
+        unauthorized: errorAnswer,
+        /** Where its JSON answer shows the signed-in user (`"user.id": "id"`, `"profile.email": "email"`). */
+        shows: z.record(z.string(), z.enum(["id", "email", "fullName"])).default({}),
+      })
+      .strict()
+      .optional(),
     /** Only where the backend has its own sign-up and sign-in endpoints. */
     register: endpoint
       .extend({ duplicateEmail: errorAnswer, invalidInput: errorAnswer })
@@ -110,7 +117,9 @@ const profileSchema = z
     /** Where sign-up and sign-in happen: the backend's own endpoints, or Supabase Auth from the page. */
     auth: z.enum(["backend", "supabase"]),
     session,
-    home: z.object({ path, heading: z.union([z.string(), z.instanceof(RegExp)]).optional() }).strict(),
+    home: z
+      .object({ path, heading: z.union([z.string(), z.instanceof(RegExp)]).optional() })
+      .strict(),
     forms: z
       .object({
         /** How long a person may wait after submitting a form; slowness itself is the SLA's job. */
@@ -133,15 +142,41 @@ const profileSchema = z
       .strict(),
     /** The user metadata key the app's sign-up stores the display name under, if any. */
     nameMetadataKey: z.string().min(1).optional(),
+    /** A row a sign-up creates (a signup trigger): a declared table, and the column holding the name. */
+    signUpRow: z
+      .object({ table: z.string().min(1), nameColumn: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     /** Optional: an app with no backend of its own leaves it out. */
     backend: backend.optional(),
     tables: z.array(table),
+    /** The app's migrations folder, from the project root (what schema:restore re-applies). */
+    migrations: z.string().min(1).default("supabase/migrations"),
     schema: z.custom<SchemaManifest>(
       (value) => typeof value === "object" && value !== null && "tables" in value,
       "must be a schema manifest (tables, functions, triggers)",
     ),
   })
-  .strict();
+  .strict()
+  .superRefine((profile, ctx) => {
+    if (profile.auth === "backend") {
+      for (const part of ["register", "login"] as const) {
+        if (!profile.backend?.[part])
+          ctx.addIssue({
+            code: "custom",
+            path: ["backend", part],
+            message: 'is required with auth "backend" (sign-up and sign-in go through the backend)',
+          });
+      }
+    }
+    const declared = new Set(profile.tables.map((table) => table.name));
+    if (profile.signUpRow && !declared.has(profile.signUpRow.table))
+      ctx.addIssue({
+        code: "custom",
+        path: ["signUpRow", "table"],
+        message: `must be one of the declared tables (${[...declared].join(", ") || "none"})`,
+      });
+  });
 
 export type AppProfileInput = z.input<typeof profileSchema>;
 export type AppProfile = z.output<typeof profileSchema>;

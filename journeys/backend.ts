@@ -1,11 +1,13 @@
-import { app } from "../contract/app.ts";
 import { asRecord, errorSummary, type JourneyRequest, type Problem } from "./request.ts";
 
 // Backend (Render) journeys shared by the `api` project (tests/api) and the
 // load scenarios (load/processor.ts): the same request, judged the same way.
 
-export function healthRequest(): JourneyRequest {
-  return { method: "GET", path: app.api.health };
+// Paths come from the app profile (`app.backend`), handed in: Artillery's
+// processor loads this file through a CommonJS hook and cannot await the profile.
+
+export function healthRequest(path: string): JourneyRequest {
+  return { method: "GET", path };
 }
 
 export function healthProblem(status: number, body: unknown): Problem {
@@ -16,10 +18,13 @@ export function healthProblem(status: number, body: unknown): Problem {
   return undefined;
 }
 
-export function loginRequest(user: { email: string; password: string }): JourneyRequest {
+export function loginRequest(
+  path: string,
+  user: { email: string; password: string },
+): JourneyRequest {
   return {
     method: "POST",
-    path: app.api.login,
+    path,
     json: { email: user.email, password: user.password },
   };
 }
@@ -30,15 +35,16 @@ export function loginProblem(status: number, body: unknown): Problem {
   return undefined;
 }
 
-export function registerRequest(person: {
-  email: string;
-  password: string;
-  fullName: string;
-}): JourneyRequest {
+/** The backend's own sign-up; the display name travels under the profile's `nameMetadataKey`. */
+export function registerRequest(
+  path: string,
+  person: { email: string; password: string; fullName: string },
+  nameKey = "full_name",
+): JourneyRequest {
   return {
     method: "POST",
-    path: app.api.register,
-    json: { email: person.email, password: person.password, full_name: person.fullName },
+    path,
+    json: { email: person.email, password: person.password, [nameKey]: person.fullName },
   };
 }
 

@@ -1,10 +1,13 @@
-import { app } from "../contract/app.ts";
+import type { AppProfile } from "../contract/profile.ts";
 import type { Problem } from "./request.ts";
 
 /** Frontend (Vercel) journeys: the contract's pages and the files they link to. */
 
-export function pagePaths(): string[] {
-  return Object.values(app.pages).map((page) => page.path);
+/** Every page the profile names, each once: home, the forms, the signed-in page. */
+export function pagePaths(app: Pick<AppProfile, "home" | "forms" | "signedIn">): string[] {
+  return [
+    ...new Set([app.home.path, app.forms.signUp.path, app.forms.login.path, app.signedIn.path]),
+  ];
 }
 
 export interface LinkedAsset {

@@ -1,7 +1,9 @@
-// `npm run schema:restore`: re-apply supabase/migrations to the target's
-// database (SUPABASE_DB_URL), then check the schema against the manifest.
+// `npm run schema:restore`: re-apply the app's migrations (the profile's
+// `migrations`, default supabase/migrations) to the target's database
+// (SUPABASE_DB_URL), then check the schema against the profile's manifest.
 import path from "node:path";
-import { expectedSchema } from "../contract/schema.ts";
+import { loadAppProfile } from "../contract/load.ts";
+import { ProfileError } from "../contract/profile.ts";
 import { inspectViaCatalog } from "../schema/catalog.ts";
 import { diffSchema, formatDrift } from "../schema/diff.ts";
 import { restoreMigrations } from "../schema/restore.ts";
@@ -10,7 +12,8 @@ import { parseCommandLine } from "./command-line.ts";
 
 const USAGE = `Usage: npm run schema:restore -- [--allow-production] [--migrations DIR]
 
-Re-applies supabase/migrations to SUPABASE_DB_URL (what is missing is created,
+Re-applies the app's migrations (the app profile's \`migrations\`, default
+supabase/migrations; --migrations overrides it) to SUPABASE_DB_URL (what is missing is created,
 what exists is left alone), then reports any drift that remains.
 Refuses SYNTHETIC_ENV=production unless --allow-production is given.`;
 
@@ -34,7 +37,9 @@ async function main(): Promise<void> {
   if (env === "production" && !values["allow-production"]) {
     fail("SYNTHETIC_ENV is production: refusing to change its schema without --allow-production");
   }
-  const dir = path.resolve(values.migrations ?? "supabase/migrations");
+  const app = await loadAppProfile();
+  const expectedSchema = app.schema;
+  const dir = path.resolve(values.migrations ?? app.migrations);
   process.stdout.write(
     `Restoring the schema of the ${env} database from ${path.relative(process.cwd(), dir) || dir}\n`,
   );
@@ -60,6 +65,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) fail(error.message);
+  if (error instanceof ConfigError || error instanceof ProfileError) fail(error.message);
   fail(error instanceof Error ? error.message : String(error), 1);
 });

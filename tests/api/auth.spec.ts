@@ -1,6 +1,6 @@
-import { app } from "../../contract/app.ts";
+import { app } from "../../contract/index.ts";
 import { expect, test } from "../../fixtures/index.ts";
-import { send } from "../../fixtures/journeys.ts";
+import { jsonOf, send } from "../../fixtures/journeys.ts";
 import {
   loginProblem,
   loginRequest,
@@ -8,81 +8,128 @@ import {
   registerRequest,
 } from "../../journeys/backend.ts";
 
-const { errors } = app.api;
+const { register, login, protected: guarded } = app.backend ?? {};
+const nameKey = app.nameMetadataKey;
+
+/** The value at a dotted path of a JSON answer (`profile.email`). */
+function at(body: unknown, path: string): unknown {
+  return path
+    .split(".")
+    .reduce<unknown>((value, key) => (value as Record<string, unknown> | null)?.[key], body);
+}
 
 test.describe("backend auth API", () => {
-  test("register creates the user and the profile row", {
-    tag: ["@critical", "@registration"],
-  }, async ({ backend, users, admin }) => {
+  test.skip(!register, "the app profile declares no backend sign-up endpoint (backend.register)");
+
+  test("register creates the user", { tag: ["@critical", "@registration"] }, async ({
+    backend,
+    users,
+    admin,
+  }) => {
+    if (!register) return;
     const fresh = users.fresh();
     const { status, body } = await test.step("POST register", () =>
-      send(backend, registerRequest(fresh)));
+      send(backend, registerRequest(register.path, fresh, nameKey)));
     const problem = registerProblem(status, body);
     expect(problem, problem).toBeUndefined();
     const { user } = body as { user: { id: string; email: string } };
     expect(user.email).toBe(fresh.email);
-    await test.step("profile row exists", async () => {
+    const row = app.signUpRow;
+    const table = app.tables.find((item) => item.name === row?.table);
+    if (!row || !table) return;
+    await test.step(`a ${table.name} row exists`, async () => {
       const { data, error } = await admin
-        .from(app.profiles.table)
+        .schema(table.schema)
+        .from(table.name)
         .select("*")
-        .eq("id", user.id)
+        .eq(table.ownerColumn, user.id)
         .maybeSingle();
-      expect(error, `reading ${app.profiles.table}: ${error?.code} ${error?.message}`).toBeNull();
+      expect(error, `reading ${table.name}: ${error?.code} ${error?.message}`).toBeNull();
       expect(
         data,
-        `no ${app.profiles.table} row was created for the new user (signup trigger?)`,
+        `no ${table.name} row was created for the new user (signup trigger?)`,
       ).not.toBeNull();
-      expect(data?.[app.profiles.nameColumn]).toBe(fresh.fullName);
+      if (row.nameColumn) expect(data?.[row.nameColumn]).toBe(fresh.fullName);
     });
   });
 
   test("duplicate registration is refused clearly", async ({ backend, users }) => {
+    if (!register) return;
     const existing = await users.create();
-    const response = await backend.post(app.api.register, {
-      data: registerRequest(existing).json,
+    const response = await backend.post(register.path, {
+      data: registerRequest(register.path, existing, nameKey).json,
     });
-    expect(response.status()).toBe(errors.duplicateEmail.status);
-    expect((await response.json()).error?.code).toBe(errors.duplicateEmail.code);
+    expect(response.status()).toBe(register.duplicateEmail.status);
+    expect((await response.json()).error?.code).toBe(register.duplicateEmail.code);
   });
 
   test("invalid input is refused naming the field", { tag: ["@readonly"] }, async ({ backend }) => {
-    const response = await backend.post(app.api.register, {
-      data: { email: "not-an-email", password: "long-enough-password", full_name: "X" },
+    if (!register) return;
+    const response = await backend.post(register.path, {
+      data: registerRequest(
+        register.path,
+        { email: "not-an-email", password: "long-enough-password", fullName: "X" },
+        nameKey,
+      ).json,
     });
-    expect(response.status()).toBe(errors.invalidInput.status);
+    expect(response.status()).toBe(register.invalidInput.status);
     const body = await response.json();
-    expect(body.error?.code).toBe(errors.invalidInput.code);
+    expect(body.error?.code).toBe(register.invalidInput.code);
     expect(body.error?.field).toBe("email");
   });
+});
+
+test.describe("backend login API", () => {
+  test.skip(!login, "the app profile declares no backend sign-in endpoint (backend.login)");
 
   test("wrong password is refused", { tag: ["@readonly"] }, async ({ backend, users }) => {
+    if (!login) return;
     const user = await users.create();
-    const response = await backend.post(app.api.login, {
-      data: loginRequest({ email: user.email, password: `${user.password}x` }).json,
+    const response = await backend.post(login.path, {
+      data: loginRequest(login.path, { email: user.email, password: `${user.password}x` }).json,
     });
-    expect(response.status()).toBe(errors.wrongCredentials.status);
-    expect((await response.json()).error?.code).toBe(errors.wrongCredentials.code);
+    expect(response.status()).toBe(login.wrongCredentials.status);
+    expect((await response.json()).error?.code).toBe(login.wrongCredentials.code);
   });
+});
 
-  test("login returns a token that /api/me accepts", { tag: ["@smoke", "@critical"] }, async ({
-    backend,
-    users,
-  }) => {
+test.describe("backend with the user's access token", () => {
+  test.skip(
+    !guarded,
+    "the app profile declares no endpoint that requires the access token (backend.protected)",
+  );
+
+  test("signing in gives a token the protected endpoint accepts", {
+    tag: ["@smoke", "@critical"],
+  }, async ({ backend, users, newAnonClient }) => {
+    if (!guarded) return;
     const user = await users.create();
-    const login = await test.step("POST login", () => send(backend, loginRequest(user)));
-    const problem = loginProblem(login.status, login.body);
-    expect(problem, problem).toBeUndefined();
-    const session = login.body as { access_token: string };
-    const me = await test.step("GET /api/me", () =>
-      backend.get(app.api.me, { headers: { authorization: `Bearer ${session.access_token}` } }));
-    const body = await me.json().catch(() => ({}));
+    const token = await test.step(
+      login ? "POST login" : "sign in through Supabase Auth",
+      async () => {
+        if (login) {
+          const answer = await send(backend, loginRequest(login.path, user));
+          const problem = loginProblem(answer.status, answer.body);
+          expect(problem, problem).toBeUndefined();
+          return (answer.body as { access_token: string }).access_token;
+        }
+        const { data, error } = await newAnonClient().auth.signInWithPassword(user);
+        expect(error, `Supabase sign-in failed: ${error?.code} ${error?.message}`).toBeNull();
+        return data.session?.access_token ?? "";
+      },
+    );
+    const me = await test.step(`GET ${guarded.path}`, () =>
+      backend.get(guarded.path, { headers: { authorization: `Bearer ${token}` } }));
+    const body = (await jsonOf(me)) as { error?: unknown };
     expect(
       me.status(),
-      `/api/me answered ${me.status()}: ${JSON.stringify(body.error ?? body)}`,
+      `${guarded.path} answered ${me.status()}: ${JSON.stringify(body.error ?? body)}`,
     ).toBe(200);
-    expect(body.user?.id).toBe(user.id);
-    expect(body.profile, "/api/me returned no profile for the user").toBeTruthy();
-    expect(body.profile?.email).toBe(user.email);
-    expect(body.profile?.full_name).toBe(user.fullName);
+    const values = { id: user.id, email: user.email, fullName: user.fullName };
+    for (const [path, shows] of Object.entries(guarded.shows)) {
+      expect(at(body, path), `${guarded.path} answers the user's ${shows} at ${path}`).toBe(
+        values[shows],
+      );
+    }
   });
 });

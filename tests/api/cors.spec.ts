@@ -1,4 +1,4 @@
-import { app } from "../../contract/app.ts";
+import { app } from "../../contract/index.ts";
 import { expect, test } from "../../fixtures/index.ts";
 
 const preflight = (origin: string) => ({
@@ -9,13 +9,17 @@ const preflight = (origin: string) => ({
   },
 });
 
+// A path the frontend calls across origins: the protected endpoint, else sign-in, else health.
+const apiPath =
+  app.backend?.protected?.path ?? app.backend?.login?.path ?? app.backend?.health ?? "/";
+
 test.describe("backend CORS", () => {
   test("allows the frontend's origin", { tag: ["@critical", "@readonly"] }, async ({
     backend,
     target,
   }) => {
     const origin = new URL(target.frontendUrl).origin;
-    const response = await backend.fetch(app.api.login, {
+    const response = await backend.fetch(apiPath, {
       method: "OPTIONS",
       ...preflight(origin),
     });
@@ -27,7 +31,7 @@ test.describe("backend CORS", () => {
   });
 
   test("refuses a foreign origin", { tag: ["@readonly"] }, async ({ backend }) => {
-    const response = await backend.fetch(app.api.login, {
+    const response = await backend.fetch(apiPath, {
       method: "OPTIONS",
       ...preflight("https://evil.example"),
     });

@@ -1,15 +1,17 @@
-import { app } from "../../contract/app.ts";
+import { app } from "../../contract/index.ts";
 import { expect, test } from "../../fixtures/index.ts";
 import { send } from "../../fixtures/journeys.ts";
 import { healthProblem, healthRequest } from "../../journeys/backend.ts";
 import { timingBudgetMs } from "../../load/sla.ts";
+
+const healthPath = app.backend?.health ?? "/health";
 
 test.describe("backend health", () => {
   test("GET /health is up and reaches the database", {
     tag: ["@smoke", "@critical", "@readonly", "@root"],
   }, async ({ backend, sla }) => {
     const started = performance.now();
-    const { status, body } = await send(backend, healthRequest());
+    const { status, body } = await send(backend, healthRequest(healthPath));
     const elapsed = Math.round(performance.now() - started);
     const problem = healthProblem(status, body);
     expect(problem, problem).toBeUndefined();
@@ -27,7 +29,7 @@ test.describe("backend health", () => {
 
   test("echoes x-request-id", { tag: ["@readonly"] }, async ({ backend }) => {
     const id = `synthetic-${Date.now()}`;
-    const response = await backend.get(app.api.health, { headers: { "x-request-id": id } });
+    const response = await backend.get(healthPath, { headers: { "x-request-id": id } });
     expect(
       response.headers()["x-request-id"],
       "the backend must return the request id it was given",

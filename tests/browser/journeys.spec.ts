@@ -1,52 +1,47 @@
-import { app } from "../../contract/app.ts";
-import { expect, test } from "../../fixtures/index.ts";
+import { app } from "../../contract/index.ts";
+import { expectLanding, expectSignedInAs, submitForm, theOne } from "../../fixtures/app-ui.ts";
+import { test } from "../../fixtures/index.ts";
 
-const { register, login } = app.forms;
+const { signUp, login, submitTimeoutMs } = app.forms;
+const { signedIn } = app;
 
 test.describe("frontend journeys", () => {
-  test("register through the form lands on a dashboard with name and email", {
+  test("sign up through the form lands where the app says", {
     tag: ["@critical"],
   }, async ({ page, users }) => {
     const fresh = users.fresh();
-    await test.step("open the register page", () => page.goto(app.pages.register.path));
-    await test.step("fill the form", async () => {
-      await page.getByLabel(register.fullName).fill(fresh.fullName);
-      await page.getByLabel(register.email).fill(fresh.email);
-      await page.getByLabel(register.password).fill(fresh.password);
-      await page.getByRole("button", { name: register.submit }).click();
-    });
-    await test.step("dashboard shows the profile", async () => {
-      await expect(page, "registration did not reach the dashboard").toHaveURL(
-        new RegExp(`${app.pages.dashboard.path}$`),
-        { timeout: app.forms.submitTimeoutMs },
-      );
-      await expect(page.getByTestId(app.dashboard.nameTestId)).toHaveText(fresh.fullName);
-      await expect(page.getByTestId(app.dashboard.emailTestId)).toHaveText(fresh.email);
-    });
+    await test.step(`fill and submit the sign-up form on ${signUp.path}`, () =>
+      submitForm(page, signUp, fresh, "forms.signUp"));
+    await test.step("lands where the app says", () =>
+      expectLanding(page, signUp.lands, "sign-up", submitTimeoutMs));
+    if ("path" in signUp.lands && signUp.lands.path === signedIn.path) {
+      await test.step("the signed-in page shows the new user", () =>
+        expectSignedInAs(page, signedIn.proofs, fresh));
+    }
   });
 
-  test("login through the form, then logout", { tag: ["@critical", "@smoke"] }, async ({
+  test("login through the form, then sign out", { tag: ["@critical", "@smoke"] }, async ({
     page,
     users,
   }) => {
     const user = await users.create();
-    await test.step("open the login page", () => page.goto(app.pages.login.path));
-    await test.step("log in", async () => {
-      await page.getByLabel(login.email).fill(user.email);
-      await page.getByLabel(login.password).fill(user.password);
-      await page.getByRole("button", { name: login.submit }).click();
-      await expect(page, "login did not reach the dashboard").toHaveURL(
-        new RegExp(`${app.pages.dashboard.path}$`),
-        { timeout: app.forms.submitTimeoutMs },
-      );
-      await expect(page.getByTestId(app.dashboard.emailTestId)).toHaveText(user.email);
+    await test.step(`log in on ${login.path}`, async () => {
+      await submitForm(page, login, user, "forms.login");
+      await expectLanding(page, login.lands, "login", submitTimeoutMs);
     });
-    await test.step("log out", async () => {
-      await page.getByRole("button", { name: app.dashboard.logout }).click();
-      await expect(page).toHaveURL(new RegExp(`${app.pages.login.path}$`));
-      await page.goto(app.pages.dashboard.path);
-      await expect(page, "the dashboard is still reachable after logout").toHaveURL(
-        new RegExp(`${app.pages.login.path}$`),
+    await test.step("the signed-in page shows the user", async () => {
+      if (new URL(page.url()).pathname !== signedIn.path) await page.goto(signedIn.path);
+      await expectSignedInAs(page, signedIn.proofs, user);
+    });
+    await test.step("sign out", async () => {
+      await (await theOne(page, signedIn.signOut.locator, "signedIn.signOut")).click();
+      await expectLanding(page, signedIn.signOut.lands, "sign-out", submitTimeoutMs);
+      await page.goto(signedIn.path);
+      await expectLanding(
+        page,
+        signedIn.signedOutLands,
+        "after sign-out the signed-in page is still reachable: a signed-out visit",
+        submitTimeoutMs,
       );
     });
   });

@@ -1,4 +1,4 @@
-import { expectedSchema } from "../../contract/schema.ts";
+import { app } from "../../contract/index.ts";
 import { expect, test } from "../../fixtures/index.ts";
 import { inspectViaCatalog } from "../../schema/catalog.ts";
 import { inspectViaDataApi } from "../../schema/data-api.ts";
@@ -11,16 +11,16 @@ test("the database schema matches the manifest", {
   const drift: Drift[] = [];
   const sources: string[] = [];
   await test.step("tables and columns through the Data API", async () => {
-    const found = await inspectViaDataApi(expectedSchema, target);
-    drift.push(...diffSchema(expectedSchema, found));
+    const found = await inspectViaDataApi(app.schema, target);
+    drift.push(...diffSchema(app.schema, found));
     sources.push("Data API");
   });
   if (target.dbUrl) {
     const dbUrl = target.dbUrl;
     await test.step("RLS, policies, trigger and function from the catalogs", async () => {
-      const found = await inspectViaCatalog(expectedSchema, dbUrl);
+      const found = await inspectViaCatalog(app.schema, dbUrl);
       const seen = new Set(drift.map((item) => `${item.kind}|${item.subject}`));
-      for (const item of diffSchema(expectedSchema, found)) {
+      for (const item of diffSchema(app.schema, found)) {
         if (!seen.has(`${item.kind}|${item.subject}`)) drift.push(item);
       }
       sources.push("Postgres catalogs");

@@ -1,11 +1,18 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { app, type LoginResponse } from "../../contract/app.ts";
+import { app } from "../../contract/index.ts";
 import { expect, test } from "../../fixtures/index.ts";
+import { jsonOf } from "../../fixtures/journeys.ts";
+import { type SessionJson, storageStateFor } from "../../fixtures/session.ts";
 import { createSyntheticUser } from "../../target/synthetic-users.ts";
 import { SETUP_USER_FILE, STORAGE_STATE_FILE } from "./files.ts";
 
-test("create a synthetic user and save its signed-in state", async ({ admin, target, backend }) => {
+test("create a synthetic user and save its signed-in state", async ({
+  admin,
+  target,
+  playwright,
+  newAnonClient,
+}) => {
   const user = await test.step("create the user through the admin API", () =>
     createSyntheticUser(admin, {
       prefix: target.emailPrefix,
@@ -21,24 +28,36 @@ test("create a synthetic user and save its signed-in state", async ({ admin, tar
     { mode: 0o600 },
   );
 
-  const response = await test.step("log in through the backend API", () =>
-    backend.post(app.api.login, { data: { email: user.email, password: user.password } }));
-  const login = (await response.json().catch(() => ({}))) as LoginResponse;
-  expect(response.status(), `login answered ${response.status()}`).toBe(200);
-  expect(login.access_token, "login returned no access token").toBeTruthy();
+  const session =
+    await test.step(`sign in through ${app.auth === "backend" ? "the backend API" : "Supabase Auth"}`, async () => {
+      const login = app.backend?.login;
+      if (app.auth === "backend" && login && target.backendUrl) {
+        const backend = await playwright.request.newContext({ baseURL: target.backendUrl });
+        try {
+          const response = await backend.post(login.path, {
+            data: { email: user.email, password: user.password },
+          });
+          const body = (await jsonOf(response)) as SessionJson;
+          expect(response.status(), `login answered ${response.status()}`).toBe(200);
+          expect(body.access_token, "login returned no access token").toBeTruthy();
+          return body;
+        } finally {
+          await backend.dispose();
+        }
+      }
+      const { data, error } = await newAnonClient().auth.signInWithPassword({
+        email: user.email,
+        password: user.password,
+      });
+      expect(
+        error,
+        `Supabase sign-in failed: ${error?.status} ${error?.code} ${error?.message}`,
+      ).toBeNull();
+      expect(data.session, "Supabase sign-in returned no session").toBeTruthy();
+      return data.session as SessionJson;
+    });
 
-  const origin = new URL(target.frontendUrl).origin;
-  await writeFile(
-    STORAGE_STATE_FILE,
-    JSON.stringify({
-      cookies: [],
-      origins: [
-        {
-          origin,
-          localStorage: [{ name: app.session.storageKey, value: app.session.fromLogin(login) }],
-        },
-      ],
-    }),
-    { mode: 0o600 },
-  );
+  await writeFile(STORAGE_STATE_FILE, JSON.stringify(storageStateFor(app, target, session)), {
+    mode: 0o600,
+  });
 });

@@ -1,4 +1,8 @@
-import { app } from "../../contract/app.ts";
+import { app } from "../../contract/index.ts";
+
+// The display name as the app's sign-up stores it, or a key of our own when the app stores none.
+const nameKey = app.nameMetadataKey ?? "full_name";
+
 import { expect, test } from "../../fixtures/index.ts";
 
 test.describe("Supabase Auth", () => {
@@ -12,7 +16,7 @@ test.describe("Supabase Auth", () => {
       client.auth.signUp({
         email: fresh.email,
         password: fresh.password,
-        options: { data: { [app.signUpNameField]: fresh.fullName, synthetic: true } },
+        options: { data: { [nameKey]: fresh.fullName, synthetic: true } },
       }));
     expect(
       signUp.error,
@@ -48,7 +52,7 @@ test.describe("Supabase Auth", () => {
       expect(error, `updateUser failed: ${error?.message}`).toBeNull();
       expect(data.user?.user_metadata).toMatchObject({
         nickname: "synthetic",
-        [app.signUpNameField]: fresh.fullName,
+        [nameKey]: fresh.fullName,
       });
     });
 
