@@ -1,5 +1,7 @@
 // `npm run sweep`: delete synthetic users older than N minutes from the target.
 
+import { loadAppProfile } from "../contract/load.ts";
+import { ProfileError } from "../contract/profile.ts";
 import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../target/config.ts";
 import { newSupabaseClient } from "../target/supabase-client.ts";
 import { describeFailures, sweepSyntheticUsers } from "../target/synthetic-users.ts";
@@ -31,15 +33,16 @@ async function main(): Promise<void> {
   loadDotenv();
   if (hasNoTarget())
     fail(
-      "no target configured: set FRONTEND_URL, BACKEND_URL, SUPABASE_URL and the keys (see README)",
+      "no target configured: set FRONTEND_URL, SUPABASE_URL and the keys (BACKEND_URL if the app has a backend; see README)",
     );
   const config = parseConfig();
+  const app = await loadAppProfile();
   const admin = newSupabaseClient(config.supabaseUrl, config.serviceRoleKey);
   const { scanned, deleted, failures } = await sweepSyntheticUsers(admin, {
     prefix: config.emailPrefix,
     domain: config.emailDomain,
     olderThanMinutes: minutes,
-    cleanup: cleanupOptions(config),
+    cleanup: cleanupOptions(config, app.tables),
   });
   process.stdout.write(
     `Swept ${config.env}: deleted ${deleted} synthetic user${deleted === 1 ? "" : "s"} older than ${minutes} min (scanned ${scanned}).\n`,
@@ -53,6 +56,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) fail(error.message);
+  if (error instanceof ConfigError || error instanceof ProfileError) fail(error.message);
   fail(error instanceof Error ? error.message : String(error), 1);
 });
