@@ -19,6 +19,8 @@ export default class SummaryReporter implements Reporter {
   readonly #projects = new Map<string, ProjectTally>();
   readonly #drift: string[] = [];
   readonly #failures: string[] = [];
+  /** Why checks did not apply to this app (no backend, an endpoint the profile does not declare). */
+  readonly #skipReasons = new Map<string, number>();
   #suite: Suite | undefined;
 
   printsToStdio(): boolean {
@@ -48,7 +50,11 @@ export default class SummaryReporter implements Reporter {
         tally.failed++;
         this.#failures.push(`${projectOf(test)} › ${test.titlePath().slice(3).join(" › ")}`);
       } else if (outcome === "flaky") tally.flaky++;
-      else tally.skipped++;
+      else {
+        tally.skipped++;
+        const reason = skipReason(test);
+        if (reason) this.#skipReasons.set(reason, (this.#skipReasons.get(reason) ?? 0) + 1);
+      }
     }
     const lines = ["", "Synthetic run summary", ""];
     lines.push("  project     result   passed  failed  flaky  skipped   time");
@@ -59,6 +65,12 @@ export default class SummaryReporter implements Reporter {
         `  ${name.padEnd(11)} ${verdict.padEnd(8)} ${String(tally.passed).padStart(6)}  ${String(tally.failed).padStart(6)}  ${String(tally.flaky).padStart(5)}  ${String(tally.skipped).padStart(7)}  ${(tally.ms / 1000).toFixed(1).padStart(5)}s`,
       );
     }
+    if (this.#skipReasons.size > 0)
+      lines.push(
+        "",
+        "Skipped, not applicable to this app:",
+        ...[...this.#skipReasons].map(([reason, count]) => `  - ${count} × ${reason}`),
+      );
     if (this.#failures.length > 0)
       lines.push("", "Failed:", ...this.#failures.map((line) => `  - ${line}`));
     lines.push("", this.#drift.length > 0 ? this.#drift.join("\n\n") : "Schema drift: none found.");
@@ -84,4 +96,11 @@ export default class SummaryReporter implements Reporter {
 
 function projectOf(test: TestCase): string {
   return test.parent.project()?.name ?? "default";
+}
+
+/** The reason a skipped test gave (`test.skip(condition, reason)`), if any. */
+function skipReason(test: TestCase): string | undefined {
+  const annotations = [...test.annotations, ...(test.results.at(-1)?.annotations ?? [])];
+  return annotations.find((annotation) => annotation.type === "skip" && annotation.description)
+    ?.description;
 }

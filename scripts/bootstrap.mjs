@@ -17,6 +17,32 @@ function run(command, args, options = {}) {
   return result.status === 0;
 }
 
+/**
+ * Runs an install attempt quietly: one line saying how it went, the reason in
+ * a few words when it failed (not the tool's stack traces), then the next
+ * attempt is tried.
+ */
+export function attempt(title, command, args, options = {}) {
+  say(`${title}…`);
+  const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", ...options });
+  if (result.status === 0) {
+    say(`${title}: done`);
+    return true;
+  }
+  const output = `${result.stderr ?? ""}\n${result.stdout ?? ""}`;
+  const reason =
+    result.error?.message ??
+    output
+      .split("\n")
+      .map((line) => line.trim())
+      .find(
+        (line) => /error|failed|denied|not found|unable/i.test(line) && !line.startsWith("at "),
+      ) ??
+    `exit ${result.status ?? result.signal}`;
+  say(`${title}: failed (${reason.slice(0, 160)})`);
+  return false;
+}
+
 /** `npm ci` when node_modules is missing or older than the lock file. */
 export function ensureDependencies() {
   const marker = path.join(ROOT, "node_modules", ".package-lock.json");
@@ -59,18 +85,26 @@ export function ensureChromium() {
     throw new Error(`CHROMIUM_PATH points at ${process.env.CHROMIUM_PATH}, which does not exist`);
   }
   if (playwrightChromium() || SYSTEM_CHROMIUM.some((file) => existsSync(file))) return;
-  say("no Chromium found; trying Playwright's own download…");
+  say("no Chromium found");
   if (
-    run("npx", ["playwright", "install", "chromium"], { timeout: 180_000 }) &&
+    attempt("downloading Playwright's Chromium", "npx", ["playwright", "install", "chromium"], {
+      timeout: 180_000,
+    }) &&
     playwrightChromium()
   )
     return;
   if (isDebianRoot()) {
-    say("download not possible; installing Debian's chromium package…");
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     if (
-      run("apt-get", ["update", "-qq"], { env }) &&
-      run("apt-get", ["install", "-y", "-qq", "chromium"], { env })
+      attempt("updating Debian's package lists", "apt-get", ["update", "-qq"], { env }) &&
+      attempt(
+        "installing Debian's chromium package",
+        "apt-get",
+        ["install", "-y", "-qq", "chromium"],
+        {
+          env,
+        },
+      )
     ) {
       return;
     }
