@@ -1,79 +1,178 @@
+import type { TestStepInfo } from "@playwright/test";
 import type { SupabaseClient } from "@supabase/supabase-js";
-import { app } from "../../contract/app.ts";
+import { app, type TableProfile } from "../../contract/index.ts";
 import { expect, test } from "../../fixtures/index.ts";
 import type { SyntheticUser } from "../../target/synthetic-users.ts";
+import {
+  ensureRow,
+  ownedRow,
+  readRows,
+  signedIn,
+  tableName,
+  tryInsert,
+  tryUpdate,
+  updateColumn,
+  type WriteOutcome,
+} from "./table-access.ts";
 
-const { table, nameColumn, emailColumn } = app.profiles;
+// Row level security as the app profile declares it, table by table
+// (`tables[].access`): a table readable by everyone on purpose is no
+// finding, a private one the anon key reads is. Every user the checks look
+// at is given a row first, so no check passes for want of data.
 
-/**
- * These checks are about row level security, not the signup trigger: a user
- * without a profile row gets one written by the service role first, so the
- * check never passes for want of data.
- */
-async function ensureProfile(admin: SupabaseClient, user: SyntheticUser): Promise<void> {
-  const { error } = await admin
-    .from(table)
-    .upsert(
-      { id: user.id, [emailColumn]: user.email, [nameColumn]: user.fullName },
-      { onConflict: "id" },
-    );
-  expect(
-    error,
-    `cannot check RLS: writing ${table} as service role failed: ${error?.code} ${error?.message}`,
-  ).toBeNull();
+const TOO_WIDE = "row level security is off or a policy is too wide";
+
+/** `public.notes is declared "owner", but <observed>: <why>` */
+function finding(table: TableProfile, observed: string, why: string): string {
+  return `${tableName(table)} is declared "${table.access}", but ${observed}: ${why}`;
 }
 
-test.describe("row level security on profiles", () => {
-  test("the anon key reads no profiles", { tag: ["@critical"] }, async ({
-    users,
-    newAnonClient,
-    admin,
-  }) => {
-    await test.step("a profile row exists", async () => ensureProfile(admin, await users.create()));
-    await test.step("the anon key reads it", async () => {
-      const { data } = await newAnonClient().from(table).select("id").limit(5);
-      const rows = data?.length ?? 0;
-      expect(
-        rows,
-        `the anon key read ${rows} ${table} rows: row level security is off or a policy is too wide`,
-      ).toBe(0);
-    });
-  });
+function refused(table: TableProfile, outcome: WriteOutcome, attempt: string): void {
+  const past = outcome.allowed && outcome.failedOnly;
+  const seen = past
+    ? `${attempt} got past privileges and policies and failed only on ${past}`
+    : `${attempt} succeeded`;
+  expect.soft(outcome.allowed, finding(table, seen, TOO_WIDE)).toBe(false);
+}
 
-  test("a user can neither read nor update another user's profile", { tag: ["@critical"] }, async ({
-    users,
-    newAnonClient,
-    admin,
-  }) => {
-    const [alice, bob] = await test.step("users A and B, B with a profile", async () => {
-      const pair = await Promise.all([users.create(), users.create()]);
-      await ensureProfile(admin, pair[1]);
-      return pair;
-    });
-    const client = newAnonClient();
-    await test.step("sign in as user A", async () => {
-      const signIn = await client.auth.signInWithPassword({
-        email: alice.email,
-        password: alice.password,
+const rowsRead = (who: string, count: number) =>
+  `${who} read ${count} row${count === 1 ? "" : "s"}`;
+
+function observed(description: string): void {
+  test.info().annotations.push({ type: "observed", description });
+}
+
+/** Skips the step; its reason goes on the test too, where reports show it. */
+function skipStep(step: TestStepInfo, reason: string): void {
+  test.info().annotations.push({ type: "skipped step", description: reason });
+  step.skip(true, reason);
+}
+
+async function userWithRow(
+  users: { create(): Promise<SyntheticUser> },
+  admin: SupabaseClient,
+  table: TableProfile,
+): Promise<SyntheticUser> {
+  const user = await users.create();
+  await ensureRow(admin, table, user);
+  return user;
+}
+
+if (app.tables.length === 0) {
+  test("declared tables", () => test.skip(true, "the app profile declares no tables"));
+}
+
+for (const table of app.tables) {
+  const { access } = table;
+  const column = updateColumn(table);
+  const noColumn = `${tableName(table)} declares no writableColumn and its seed has no text column, so there is nothing to try to update`;
+
+  test.describe(`data access to ${tableName(table)}, declared "${access}"`, {
+    tag: ["@critical"],
+  }, () => {
+    const anonReads = access === "public-read" ? "may read" : "reads nothing";
+    test(`the anon key ${anonReads} and writes nothing`, async ({
+      users,
+      admin,
+      newAnonClient,
+    }) => {
+      const owner = await test.step("a user with a row", () => userWithRow(users, admin, table));
+      const anon = newAnonClient();
+      await test.step("read", async () => {
+        const rows = await readRows(anon, table);
+        if (access === "public-read") {
+          observed(
+            `the anon key read ${rows} rows of ${tableName(table)}, as "public-read" allows`,
+          );
+          return;
+        }
+        expect.soft(rows, finding(table, rowsRead("the anon key", rows), TOO_WIDE)).toBe(0);
       });
-      expect(signIn.error, `sign-in as user A failed: ${signIn.error?.message}`).toBeNull();
+      await test.step("insert", async () => {
+        const outcome = await tryInsert(anon, table, ownedRow(table, owner));
+        refused(table, outcome, "the anon key's insert");
+      });
+      await test.step("update", async (step) => {
+        if (column === undefined) return skipStep(step, noColumn);
+        const outcome = await tryUpdate(anon, admin, table, column, owner.id);
+        refused(table, outcome, `the anon key's update of ${column} in a user's row`);
+      });
     });
 
-    await test.step("read", async () => {
-      const { data } = await client.from(table).select("id").eq("id", bob.id);
-      expect(data?.length ?? 0, "user A can read user B's profile").toBe(0);
-    });
-    await test.step("update", async () => {
-      await client
-        .from(table)
-        .update({ [nameColumn]: "changed by A" })
-        .eq("id", bob.id);
-      const { data, error } = await admin.from(table).select(nameColumn).eq("id", bob.id).single();
-      expect(error, `reading B's profile as service role failed: ${error?.message}`).toBeNull();
-      expect(
-        (data as Record<string, unknown> | null)?.[nameColumn],
-        "user A changed user B's profile",
-      ).toBe(bob.fullName);
-    });
+    if (access === "owner") {
+      test("user A reads their own row, not user B's", async ({ users, admin, newAnonClient }) => {
+        const [alice, bob] = await test.step("users A and B, each with a row", () =>
+          Promise.all([userWithRow(users, admin, table), userWithRow(users, admin, table)]));
+        const client = await signedIn(newAnonClient, alice);
+        await test.step("A reads their own row", async () => {
+          const rows = await readRows(client, table, alice.id);
+          expect
+            .soft(
+              rows,
+              finding(
+                table,
+                "user A read none of their own rows",
+                `its select policy is narrower than declared, or ownerColumn "${table.ownerColumn}" does not hold the owner's id`,
+              ),
+            )
+            .toBeGreaterThan(0);
+        });
+        await test.step("A reads B's row", async () => {
+          const rows = await readRows(client, table, bob.id);
+          expect.soft(rows, finding(table, "user A read user B's row", TOO_WIDE)).toBe(0);
+        });
+      });
+    }
+
+    if (access === "authenticated-read") {
+      test("user A reads user B's row", async ({ users, admin, newAnonClient }) => {
+        const [alice, bob] = await test.step("user A, and user B with a row", () =>
+          Promise.all([users.create(), userWithRow(users, admin, table)]));
+        const client = await signedIn(newAnonClient, alice);
+        const rows = await readRows(client, table, bob.id);
+        expect(
+          rows,
+          finding(
+            table,
+            "user A read none of user B's rows",
+            "its select policy is narrower than declared",
+          ),
+        ).toBeGreaterThan(0);
+      });
+    }
+
+    if (access === "none") {
+      test("a signed-in user reads nothing and writes nothing", async ({
+        users,
+        admin,
+        newAnonClient,
+      }) => {
+        const alice = await test.step("a user with a row", () => userWithRow(users, admin, table));
+        const client = await signedIn(newAnonClient, alice);
+        await test.step("read", async () => {
+          const rows = await readRows(client, table);
+          expect.soft(rows, finding(table, rowsRead("a signed-in user", rows), TOO_WIDE)).toBe(0);
+        });
+        await test.step("insert", async () => {
+          const outcome = await tryInsert(client, table, ownedRow(table, alice));
+          refused(table, outcome, "a signed-in user's insert of their own row");
+        });
+        await test.step("update", async (step) => {
+          if (column === undefined) return skipStep(step, noColumn);
+          const outcome = await tryUpdate(client, admin, table, column, alice.id);
+          refused(table, outcome, `a signed-in user's update of ${column} in their own row`);
+        });
+      });
+    } else {
+      test("user A cannot update user B's row", async ({ users, admin, newAnonClient }) => {
+        test.skip(column === undefined, noColumn);
+        if (column === undefined) return;
+        const [alice, bob] = await test.step("user A, and user B with a row", () =>
+          Promise.all([users.create(), userWithRow(users, admin, table)]));
+        const client = await signedIn(newAnonClient, alice);
+        const outcome = await tryUpdate(client, admin, table, column, bob.id);
+        refused(table, outcome, `user A's update of ${column} in user B's row`);
+      });
+    }
   });
-});
+}

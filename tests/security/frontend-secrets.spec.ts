@@ -1,6 +1,7 @@
 import { decodeJwt } from "jose";
-import { app } from "../../contract/app.ts";
+import { app } from "../../contract/index.ts";
 import { expect, test } from "../../fixtures/index.ts";
+import { pagePaths } from "../../journeys/frontend.ts";
 
 const JWT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/g;
 
@@ -10,10 +11,10 @@ test.describe("frontend ships no secrets", () => {
   }, async ({ frontend, target }) => {
     const sources = new Map<string, string>();
     await test.step("fetch every page and its same-origin scripts", async () => {
-      for (const page of Object.values(app.pages)) {
-        const response = await frontend.get(page.path);
+      for (const pagePath of pagePaths(app)) {
+        const response = await frontend.get(pagePath);
         const html = await response.text();
-        sources.set(page.path, html);
+        sources.set(pagePath, html);
         for (const match of html.matchAll(/<script[^>]+src="([^"]+)"/g)) {
           const src = new URL(match[1] ?? "", target.frontendUrl);
           if (src.origin !== new URL(target.frontendUrl).origin || sources.has(src.pathname))
@@ -41,7 +42,7 @@ test.describe("frontend ships no secrets", () => {
   });
 
   test("security headers are set", { tag: ["@readonly"] }, async ({ frontend, target }) => {
-    const headers = (await frontend.get(app.pages.home.path)).headers();
+    const headers = (await frontend.get(app.home.path)).headers();
     expect(headers["x-content-type-options"], "X-Content-Type-Options").toBe("nosniff");
     const csp = headers["content-security-policy"] ?? "";
     expect(
