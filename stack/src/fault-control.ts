@@ -1,4 +1,5 @@
 import pg from "pg";
+import type { AppName } from "./apps.ts";
 import {
   DEFAULT_LATENCY_MS,
   FAULT_NAMES,
@@ -8,14 +9,30 @@ import {
 } from "./faults.ts";
 import { applyMigrations, resetPublicSchema } from "./supabase/database.ts";
 
-/** SQL that puts each database fault in place. */
-const DATABASE_FAULTS: Partial<Record<FaultName, string>> = {
-  "schema-erased": `
+const DROP_FULL_NAME = "alter table public.profiles drop column if exists full_name";
+const DROP_TRIGGER = "drop trigger if exists on_auth_user_created on auth.users";
+const DROP_PROFILES = `
     drop table if exists public.profiles cascade;
-    drop function if exists public.handle_new_user() cascade;`,
-  "column-missing": "alter table public.profiles drop column if exists full_name",
-  "trigger-missing": "drop trigger if exists on_auth_user_created on auth.users",
-  "rls-disabled": "alter table public.profiles disable row level security",
+    drop function if exists public.handle_new_user() cascade;`;
+
+/** SQL that puts each database fault in place, per app shape. */
+const DATABASE_FAULTS: Record<AppName, Partial<Record<FaultName, string>>> = {
+  spa: {
+    "schema-erased": DROP_PROFILES,
+    "column-missing": DROP_FULL_NAME,
+    "trigger-missing": DROP_TRIGGER,
+    "rls-disabled": "alter table public.profiles disable row level security",
+  },
+  // ssr's profiles are public to read by design, so rls-disabled targets the
+  // table whose privacy RLS alone keeps: public.notes (owner-only). Its schema
+  // is both tables, so schema-erased drops notes too.
+  ssr: {
+    "schema-erased": `${DROP_PROFILES}
+    drop table if exists public.notes cascade;`,
+    "column-missing": DROP_FULL_NAME,
+    "trigger-missing": DROP_TRIGGER,
+    "rls-disabled": "alter table public.notes disable row level security",
+  },
 };
 
 export interface FaultHooks {
@@ -28,7 +45,7 @@ export interface FaultHooks {
 /**
  * Switches faults on and off. HTTP faults are flags the parts read per
  * request; database faults change the schema for real, and clearing one
- * restores the app schema from supabase/migrations, then re-applies any
+ * restores the app schema from the app's migrations, then re-applies any
  * database fault that is still on.
  */
 export class FaultController {
@@ -36,12 +53,18 @@ export class FaultController {
   readonly #dbUrl: string;
   readonly #hooks: FaultHooks;
   readonly #migrationsDir: string;
+  readonly #databaseFaults: Partial<Record<FaultName, string>>;
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(state: FaultState, dbUrl: string, migrationsDir: string, hooks: FaultHooks) {
+  constructor(
+    state: FaultState,
+    database: { url: string; app: AppName; migrationsDir: string },
+    hooks: FaultHooks,
+  ) {
     this.#state = state;
-    this.#dbUrl = dbUrl;
-    this.#migrationsDir = migrationsDir;
+    this.#dbUrl = database.url;
+    this.#migrationsDir = database.migrationsDir;
+    this.#databaseFaults = DATABASE_FAULTS[database.app];
     this.#hooks = hooks;
   }
 
@@ -60,7 +83,7 @@ export class FaultController {
       const wasOn = this.#state.on(name);
       this.#state.set(name, name === "backend-latency" ? (value ?? DEFAULT_LATENCY_MS) : value);
       if (wasOn) return;
-      const sql = DATABASE_FAULTS[name];
+      const sql = this.#databaseFaults[name];
       if (sql) await this.#sql(sql);
       if (name === "backend-down") await this.#hooks.stopBackend();
     });
@@ -70,7 +93,7 @@ export class FaultController {
     return this.#serial(async () => {
       if (!this.#state.on(name)) return;
       this.#state.clear(name);
-      if (DATABASE_FAULTS[name]) await this.#restoreSchema();
+      if (this.#databaseFaults[name]) await this.#restoreSchema();
       if (name === "backend-down") await this.#hooks.startBackend();
     });
   }
@@ -86,7 +109,7 @@ export class FaultController {
       await resetPublicSchema(client);
       await applyMigrations(client, this.#migrationsDir);
       for (const { name } of this.#state.list()) {
-        const sql = DATABASE_FAULTS[name];
+        const sql = this.#databaseFaults[name];
         if (sql) await client.query(sql);
       }
     } finally {

@@ -20,12 +20,12 @@ export const FAULT_NAMES = [
 export type FaultName = (typeof FAULT_NAMES)[number];
 
 export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
-  "schema-erased": "public.profiles, its trigger and function are dropped",
+  "schema-erased": "public.profiles, its trigger and function are dropped (ssr: public.notes too)",
   "column-missing": "column public.profiles.full_name is dropped",
   "trigger-missing": "trigger on_auth_user_created on auth.users is dropped",
-  "rls-disabled": "row level security is disabled on public.profiles",
+  "rls-disabled": "row level security is disabled on public.profiles (ssr: on public.notes)",
   "auth-503": "Supabase Auth (/auth/v1) answers 503 to every request",
-  "register-500": "POST /api/auth/register answers 500",
+  "register-500": "POST /api/auth/register answers 500 (ssr: Supabase Auth's POST /auth/v1/signup)",
   "backend-latency": "every backend response is delayed by N ms (value, default 1500)",
   "backend-down": "the backend stops listening",
   "frontend-js-error": "every frontend page throws an uncaught JavaScript error",

@@ -4,6 +4,7 @@ import path from "node:path";
 import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { type AppName, DEFAULT_APP } from "./apps.ts";
 import { startBackend } from "./backend/index.ts";
 import { startControl } from "./control.ts";
 import { FaultController } from "./fault-control.ts";
@@ -12,13 +13,15 @@ import { startFrontend } from "./frontend/index.ts";
 import { startMailSink } from "./mailsink/index.ts";
 import { DEFAULT_PORTS, freePort, type StackPorts } from "./ports.ts";
 import type { RunningServer } from "./running.ts";
-import { MIGRATIONS_DIR } from "./supabase/database.ts";
+import { APP_MIGRATIONS_DIRS } from "./supabase/database.ts";
 import type { ProjectKeys } from "./supabase/keys.ts";
 import { startSupabaseProject } from "./supabase/project.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export interface StackOptions {
+  /** Which app shape to serve (see apps.ts); default spa. */
+  app?: AppName;
   host?: string;
   /** Port per part; 0 picks a free port. Missing entries take DEFAULT_PORTS. */
   ports?: Partial<StackPorts>;
@@ -31,6 +34,7 @@ export interface StackOptions {
   logStream?: Writable;
   /** Postgres server log lines. */
   onLog?: (line: string) => void;
+  /** Instead of the app's own migrations. */
   migrationsDir?: string;
 }
 
@@ -45,6 +49,7 @@ export interface StackUrls {
 }
 
 export interface RunningStack {
+  readonly app: AppName;
   readonly urls: StackUrls;
   readonly keys: ProjectKeys;
   /** The variables written to the env file. */
@@ -69,6 +74,8 @@ export interface StopOptions {
 /** Boots the whole reference stack on loopback. */
 export async function bootStack(options: StackOptions = {}): Promise<RunningStack> {
   const t0 = performance.now();
+  const app = options.app ?? DEFAULT_APP;
+  const migrationsDir = options.migrationsDir ?? APP_MIGRATIONS_DIRS[app];
   const host = options.host ?? "127.0.0.1";
   const ports = await resolvePorts(host, { ...DEFAULT_PORTS, ...options.ports });
   const frontendUrl = `http://${host}:${ports.frontend}`;
@@ -96,7 +103,9 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
       faults: state,
       siteUrl: frontendUrl,
       smtpUrl: mail.smtpUrl,
-      migrationsDir: options.migrationsDir,
+      migrationsDir,
+      // The ssr app signs up at Supabase Auth, so that is where registration fails.
+      signupFault: app === "ssr" ? "register-500" : undefined,
       onLog: options.onLog,
     });
     started.push(project);
@@ -105,6 +114,7 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
     });
 
     const backendOptions = {
+      app,
       host,
       port: ports.backend,
       supabaseUrl: project.api.url,
@@ -126,11 +136,17 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
     const [startedBackend, frontend] = await Promise.all([
       startBackend(backendOptions),
       startFrontend({
+        app,
         host,
         port: ports.frontend,
         backendUrl,
         serviceRoleKey: project.keys.serviceRoleKey,
         faults: state,
+        supabase: {
+          url: project.api.url,
+          anonKey: project.keys.anonKey,
+          internalUrl: project.api.url,
+        },
       }),
     ]);
     backend = startedBackend;
@@ -138,8 +154,7 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
 
     const faults = new FaultController(
       state,
-      project.postgres.url,
-      options.migrationsDir ?? MIGRATIONS_DIR,
+      { url: project.postgres.url, app, migrationsDir },
       {
         stopBackend: () => backendHandle.close(),
         startBackend: async () => {
@@ -165,7 +180,7 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
     started.push(control);
     for (const spec of options.faults ?? []) await faults.set(spec);
 
-    const env = stackEnv(urls, project.keys);
+    const env = stackEnv(app, urls, project.keys);
     const envFile =
       options.envFile === false
         ? undefined
@@ -173,6 +188,7 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
     if (envFile) await writeEnvFile(envFile, env);
 
     return {
+      app,
       urls,
       keys: project.keys,
       env,
@@ -194,8 +210,9 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
   }
 }
 
-export function stackEnv(urls: StackUrls, keys: ProjectKeys): Record<string, string> {
+export function stackEnv(app: AppName, urls: StackUrls, keys: ProjectKeys): Record<string, string> {
   return {
+    STACK_APP: app,
     FRONTEND_URL: urls.frontend,
     BACKEND_URL: urls.backend,
     SUPABASE_URL: urls.supabase,

@@ -1,26 +1,19 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type Browser, chromium, type Page } from "@playwright/test";
+import type { Browser, Page } from "@playwright/test";
 import { startBackend } from "../src/backend/index.ts";
 import { FaultState } from "../src/faults.ts";
 import { startFrontend } from "../src/frontend/index.ts";
 import { FREE_PORTS, freePort } from "../src/ports.ts";
 import type { RunningServer } from "../src/running.ts";
 import { bootStack, type RunningStack } from "../src/stack.ts";
+import { launchChromium } from "./support/browser.ts";
 
 const SERVICE_ROLE_KEY = "eyJhbGciOiJIUzI1NiJ9.service_role-test-key.signature";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
 let browser: Browser;
 before(async () => {
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 after(() => browser?.close());
 

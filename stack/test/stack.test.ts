@@ -14,6 +14,7 @@ import { bootStack, type RunningStack } from "../src/stack.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const ENV_KEYS = [
+  "STACK_APP",
   "FRONTEND_URL",
   "BACKEND_URL",
   "SUPABASE_URL",
@@ -50,6 +51,7 @@ describe("bootStack", () => {
   test("writes the env file with every URL and key", async () => {
     const env = parse(await readFile(path.join(envDir, "stack.env"), "utf8"));
     for (const key of ENV_KEYS) assert.ok(env[key], `${key} missing from stack.env`);
+    assert.equal(env.STACK_APP, "spa", "the default shape");
     assert.match(
       env.SUPABASE_DB_URL ?? "",
       /^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres$/,

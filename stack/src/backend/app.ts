@@ -2,12 +2,13 @@ import type { Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 import cors from "@fastify/cors";
 import Fastify, { type FastifyInstance, type FastifyReply, LogController } from "fastify";
+import type { AppName } from "../apps.ts";
 import { DEFAULT_LATENCY_MS, type FaultSwitches } from "../faults.ts";
 import { registerAuthRoutes } from "./auth-routes.ts";
 import { ApiError, toApiError } from "./errors.ts";
 import { registerHealth } from "./health.ts";
 import { logEveryRequest, loggerOptions } from "./logging.ts";
-import { registerMeRoutes } from "./me-routes.ts";
+import { registerMeRoutes, registerTokenUserRoute } from "./me-routes.ts";
 import { requestIdOf } from "./request-id.ts";
 import { supabaseFactory } from "./supabase-client.ts";
 
@@ -22,6 +23,8 @@ export interface BackendOptions {
   version: string;
   commit: string;
   faults: FaultSwitches;
+  /** Which app's API to serve; default spa. */
+  app?: AppName;
   /** Receives the JSON log lines; no logging without it. */
   logStream?: Writable;
 }
@@ -89,7 +92,12 @@ export async function createBackendApp(options: BackendOptions): Promise<Fastify
 
   const supabaseFor = supabaseFactory(options.supabaseUrl, options.supabaseAnonKey);
   registerHealth(app, options);
-  registerAuthRoutes(app, supabaseFor, faults);
-  registerMeRoutes(app, supabaseFor);
+  if (options.app === "ssr") {
+    // The ssr app signs in at Supabase Auth from the page; the backend only checks its tokens.
+    registerTokenUserRoute(app, supabaseFor);
+  } else {
+    registerAuthRoutes(app, supabaseFor, faults);
+    registerMeRoutes(app, supabaseFor);
+  }
   return app;
 }

@@ -22,6 +22,14 @@ async function signedInUser(request: FastifyRequest, supabaseFor: SupabaseFactor
   return { user: data.user, asUser };
 }
 
+/** The ssr shape's GET /api/me: the user the Supabase access token belongs to, nothing more. */
+export function registerTokenUserRoute(app: FastifyInstance, supabaseFor: SupabaseFactory): void {
+  app.get("/api/me", async (request) => {
+    const { user } = await signedInUser(request, supabaseFor);
+    return { user: { id: user.id, email: user.email } };
+  });
+}
+
 /** GET and PATCH /api/me: the signed-in user and their profile, read under RLS. */
 export function registerMeRoutes(app: FastifyInstance, supabaseFor: SupabaseFactory): void {
   app.get("/api/me", async (request) => {

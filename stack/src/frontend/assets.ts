@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 
 export interface Asset {
   /** /assets/<name>.<content hash>.<ext> */
@@ -15,7 +17,22 @@ export interface PageAssets {
   readonly scripts: readonly Asset[];
 }
 
-const CLIENT_DIR = new URL("./client/", import.meta.url);
+const STATIC_DIR = new URL("./static/", import.meta.url);
+
+/** An app's page script and the modules it imports (by their relative paths; modules import nothing). */
+export interface BundleFiles {
+  readonly main: URL;
+  readonly modules?: readonly URL[];
+}
+
+/** How `main` names `module` in its import: the relative path, "./" or "../" first. */
+function specifierOf(main: URL, module: URL): string {
+  const relative = path.posix.relative(
+    path.posix.dirname(fileURLToPath(main)),
+    fileURLToPath(module),
+  );
+  return relative.startsWith(".") ? relative : `./${relative}`;
+}
 
 function fingerprinted(name: string, ext: string, body: string, contentType: string): Asset {
   const hash = createHash("sha256").update(body).digest("hex").slice(0, 12);
@@ -27,7 +44,9 @@ const JS = "text/javascript; charset=utf-8";
 /**
  * The frontend's built files. The bundle has two builds (with and without the
  * leaked key) and a crashing script exists for the frontend-js-error fault;
- * each state of the faults picks its set, and only that set is served.
+ * each state of the faults picks its set, and only that set is served. Modules
+ * the bundle imports are fingerprinted too, and the import specifiers
+ * rewritten to their paths, as a bundler's chunks are.
  */
 export class FrontendAssets {
   readonly #style: Asset;
@@ -35,8 +54,16 @@ export class FrontendAssets {
   readonly #app: Asset;
   readonly #leakyApp: Asset;
   readonly #crash: Asset;
+  readonly #modules: readonly Asset[];
 
-  private constructor(app: string, style: string, icon: string, serviceRoleKey: string) {
+  private constructor(
+    app: string,
+    modules: readonly Asset[],
+    style: string,
+    icon: string,
+    serviceRoleKey: string,
+  ) {
+    this.#modules = modules;
     this.#style = fingerprinted("app", "css", style, "text/css; charset=utf-8");
     this.#icon = fingerprinted("icon", "svg", icon, "image/svg+xml");
     this.#app = fingerprinted("app", "js", app, JS);
@@ -51,11 +78,26 @@ export class FrontendAssets {
     );
   }
 
-  static async load(serviceRoleKey: string): Promise<FrontendAssets> {
-    const [app, style, icon] = await Promise.all(
-      ["app.js", "app.css", "icon.svg"].map((file) => readFile(new URL(file, CLIENT_DIR), "utf8")),
-    );
-    return new FrontendAssets(app ?? "", style ?? "", icon ?? "", serviceRoleKey);
+  static async load(serviceRoleKey: string, bundle: BundleFiles): Promise<FrontendAssets> {
+    const read = (file: URL) => readFile(file, "utf8");
+    const [main, style, icon, ...moduleBodies] = await Promise.all([
+      read(bundle.main),
+      read(new URL("app.css", STATIC_DIR)),
+      read(new URL("icon.svg", STATIC_DIR)),
+      ...(bundle.modules ?? []).map(read),
+    ]);
+    let app = main ?? "";
+    const modules = (bundle.modules ?? []).map((module, index) => {
+      const name = path.posix.basename(module.pathname, ".js");
+      const asset = fingerprinted(name, "js", moduleBodies[index] ?? "", JS);
+      const specifier = JSON.stringify(specifierOf(bundle.main, module));
+      if (!app.includes(specifier)) {
+        throw new Error(`${bundle.main.pathname} does not import ${specifier}`);
+      }
+      app = app.replaceAll(specifier, JSON.stringify(asset.path));
+      return asset;
+    });
+    return new FrontendAssets(app, modules, style ?? "", icon ?? "", serviceRoleKey);
   }
 
   forPage(state: { leakKey: boolean; crash: boolean }): PageAssets {
@@ -70,6 +112,6 @@ export class FrontendAssets {
   /** The asset at `path` if the current state serves it. */
   find(path: string, state: { leakKey: boolean; crash: boolean }): Asset | undefined {
     const { style, icon, scripts } = this.forPage(state);
-    return [style, icon, ...scripts].find((asset) => asset.path === path);
+    return [style, icon, ...scripts, ...this.#modules].find((asset) => asset.path === path);
   }
 }

@@ -3,11 +3,11 @@ import { randomBytes } from "node:crypto";
 export const HTML_CACHE_CONTROL = "public, max-age=0, must-revalidate";
 export const ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
-/** Scripts only from our own origin (no inline script), fetches to us and the backend. */
-export function contentSecurityPolicy(backendUrl: string): string {
+/** Scripts only from our own origin (no inline script), fetches to us and the APIs the page calls. */
+export function contentSecurityPolicy(connectTo: readonly string[]): string {
   return [
     "default-src 'self'",
-    `connect-src 'self' ${new URL(backendUrl).origin}`,
+    ["connect-src 'self'", ...connectTo.map((url) => new URL(url).origin)].join(" "),
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",

@@ -2,9 +2,16 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import type { AppName } from "../apps.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS_DIR = path.resolve(here, "../../../supabase/migrations");
+
+/** Each app shape's migrations; spa keeps the project's top-level supabase/migrations. */
+export const APP_MIGRATIONS_DIRS: Record<AppName, string> = {
+  spa: MIGRATIONS_DIR,
+  ssr: path.resolve(here, "../../apps/ssr/migrations"),
+};
 
 /** Lays down what a fresh Supabase project has before any app migration. */
 export async function applySupabaseShape(client: pg.ClientBase): Promise<void> {

@@ -1,8 +1,9 @@
 import cors from "@fastify/cors";
 import Fastify from "fastify";
-import type { FaultSwitches } from "../faults.ts";
+import type { FaultName, FaultSwitches } from "../faults.ts";
 import { freePort } from "../ports.ts";
 import type { RunningServer } from "../running.ts";
+import { internalError, sendAuthError } from "./auth/errors.ts";
 import { authPlugin } from "./auth/index.ts";
 import type { SupabaseContext } from "./context.ts";
 import { createPool } from "./database.ts";
@@ -18,6 +19,8 @@ export interface SupabaseOptions {
   faults: FaultSwitches;
   siteUrl: string;
   smtpUrl: string;
+  /** A fault that makes POST /auth/v1/signup fail with 500 (where an app signs up through Auth). */
+  signupFault?: FaultName;
 }
 
 const EXPOSED_HEADERS = [
@@ -86,11 +89,23 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSe
 
   await app.register(
     async (auth) => {
-      auth.addHook("onRequest", async (_request, reply) => {
+      auth.addHook("onRequest", async (request, reply) => {
         if (options.faults.on("auth-503")) {
           return reply
             .code(503)
             .send({ message: "Service Unavailable: auth is down (fault auth-503)" });
+        }
+        const { signupFault } = options;
+        if (
+          signupFault &&
+          options.faults.on(signupFault) &&
+          request.method === "POST" &&
+          request.routeOptions.url === "/auth/v1/signup"
+        ) {
+          // What GoTrue answers when the database refuses the new user.
+          const error = internalError(`Database error saving new user (fault ${signupFault})`);
+          sendAuthError(request, reply, error);
+          return reply;
         }
       });
       await authPlugin(auth, context);

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { FaultSwitches } from "../faults.ts";
+import type { FaultName, FaultSwitches } from "../faults.ts";
 import { type RunningPostgres, startPostgres } from "../postgres.ts";
 import type { RunningServer } from "../running.ts";
 import { applyMigrations, applySupabaseShape, MIGRATIONS_DIR } from "./database.ts";
@@ -17,6 +17,7 @@ export interface SupabaseProjectOptions {
   siteUrl: string;
   smtpUrl: string;
   migrationsDir?: string;
+  signupFault?: FaultName;
   onLog?: (line: string) => void;
 }
 
@@ -57,6 +58,7 @@ export async function startSupabaseProject(
       faults: options.faults,
       siteUrl: options.siteUrl,
       smtpUrl: options.smtpUrl,
+      signupFault: options.signupFault,
     });
     const t3 = performance.now();
     return {

@@ -1,5 +1,6 @@
-// The reference app's only script: forms, session and dashboard, talking to the backend
+// The spa app's script: forms, session and dashboard, talking to the backend
 // cross-origin. Configuration comes from <meta name="backend-url">, never inline script.
+import { handleForm, showError } from "../static/forms.js";
 
 const backendUrl = document.querySelector('meta[name="backend-url"]')?.getAttribute("content");
 const SESSION_KEY = "session";
@@ -68,40 +69,10 @@ function clearSession() {
   localStorage.removeItem(SESSION_KEY);
 }
 
-function showError(failure) {
-  const alert = document.querySelector('[role="alert"]');
-  if (!alert) return;
-  alert.textContent = failure.message;
-  alert.hidden = false;
-  for (const input of document.querySelectorAll("input")) {
-    input.toggleAttribute("aria-invalid", input.name === failure.field);
-  }
-}
-
-function hideError() {
-  const alert = document.querySelector('[role="alert"]');
-  if (alert) alert.hidden = true;
-}
-
 async function logIn(email, password) {
   const login = await callBackend("/api/auth/login", { method: "POST", body: { email, password } });
   saveSession(login);
   location.assign("/dashboard");
-}
-
-function handleForm(form, submit) {
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const button = form.querySelector('button[type="submit"]');
-    button.disabled = true;
-    hideError();
-    try {
-      await submit(Object.fromEntries(new FormData(form)));
-    } catch (failure) {
-      showError(asFailure(failure));
-      button.disabled = false;
-    }
-  });
 }
 
 async function showDashboard() {
@@ -136,16 +107,20 @@ const registerForm = document.querySelector("#register-form");
 const loginForm = document.querySelector("#login-form");
 
 if (registerForm) {
-  handleForm(registerForm, async ({ full_name, email, password }) => {
-    await callBackend("/api/auth/register", {
-      method: "POST",
-      body: { full_name, email, password },
-    });
-    await logIn(email, password);
-  });
+  handleForm(
+    registerForm,
+    async ({ full_name, email, password }) => {
+      await callBackend("/api/auth/register", {
+        method: "POST",
+        body: { full_name, email, password },
+      });
+      await logIn(email, password);
+    },
+    asFailure,
+  );
 }
 if (loginForm) {
-  handleForm(loginForm, ({ email, password }) => logIn(email, password));
+  handleForm(loginForm, ({ email, password }) => logIn(email, password), asFailure);
 }
 if (page === "dashboard") {
   document.querySelector("#logout")?.addEventListener("click", () => {

@@ -1,27 +1,19 @@
-import type { PageAssets } from "./assets.ts";
+// The spa shape: static pages whose one script signs in through the backend's
+// /api/auth endpoints and keeps the session in localStorage.
+import {
+  EMAIL_FIELD,
+  type FrontendShape,
+  notFoundPage,
+  type Page,
+  passwordField,
+  scriptedForm,
+} from "../document.ts";
 
 export const APP_NAME = "Reference App";
 
-const ESCAPES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
+type PageName = "home" | "register" | "login" | "dashboard";
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => ESCAPES[char] ?? char);
-}
-
-export type PageName = "home" | "register" | "login" | "dashboard" | "not-found";
-
-interface Page {
-  title: string;
-  body: string;
-}
-
-const PAGES: Record<PageName, Page> = {
+const PAGES: Record<PageName, Omit<Page, "name">> = {
   home: {
     title: APP_NAME,
     body: `
@@ -33,31 +25,25 @@ const PAGES: Record<PageName, Page> = {
   register: {
     title: `Create account · ${APP_NAME}`,
     body: `
-    <h1>Create your account</h1>
-    <form id="register-form" novalidate>
-      <label for="full_name">Full name</label>
-      <input id="full_name" name="full_name" autocomplete="name" maxlength="100" required>
-      <label for="email">Email</label>
-      <input id="email" name="email" type="email" autocomplete="email" required>
-      <label for="password">Password</label>
-      <input id="password" name="password" type="password" autocomplete="new-password" minlength="8" required>
-      <p role="alert" hidden></p>
-      <button type="submit">Create account</button>
-    </form>
+    <h1>Create your account</h1>${scriptedForm(
+      "register-form",
+      [
+        {
+          id: "full_name",
+          label: "Full name",
+          attributes: 'autocomplete="name" maxlength="100" required',
+        },
+        EMAIL_FIELD,
+        passwordField("new-password", { extra: ' minlength="8"' }),
+      ],
+      "Create account",
+    )}
     <p>Already have an account? <a href="/login">Log in</a></p>`,
   },
   login: {
     title: `Log in · ${APP_NAME}`,
     body: `
-    <h1>Log in</h1>
-    <form id="login-form" novalidate>
-      <label for="email">Email</label>
-      <input id="email" name="email" type="email" autocomplete="email" required>
-      <label for="password">Password</label>
-      <input id="password" name="password" type="password" autocomplete="current-password" required>
-      <p role="alert" hidden></p>
-      <button type="submit">Log in</button>
-    </form>
+    <h1>Log in</h1>${scriptedForm("login-form", [EMAIL_FIELD, passwordField("current-password")], "Log in")}
     <p>New here? <a href="/register">Create an account</a></p>`,
   },
   dashboard: {
@@ -72,37 +58,28 @@ const PAGES: Record<PageName, Page> = {
     </section>
     <button type="button" id="logout">Log out</button>`,
   },
-  "not-found": {
-    title: `Page not found · ${APP_NAME}`,
-    body: `
-    <h1>Page not found</h1>
-    <p>There is nothing at this address.</p>
-    <p><a href="/">Go to the home page</a></p>`,
-  },
 };
 
-/** A full HTML document; the bundle reads the backend URL from the meta tag. */
-export function renderPage(name: PageName, assets: PageAssets, backendUrl: string): string {
-  const page = PAGES[name];
-  const scripts = assets.scripts
-    .map((script) => `  <script type="module" src="${script.path}"></script>`)
-    .join("\n");
-  return `<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <meta name="backend-url" content="${escapeHtml(backendUrl)}">
-  <title>${escapeHtml(page.title)}</title>
-  <link rel="icon" href="${assets.icon.path}" type="image/svg+xml">
-  <link rel="stylesheet" href="${assets.style.path}">
-${scripts}
-</head>
-<body data-page="${name}">
-  <header><a href="/">${APP_NAME}</a></header>
-  <main>${page.body}
-  </main>
-</body>
-</html>
-`;
+const ROUTES: Record<string, PageName> = {
+  "/": "home",
+  "/register": "register",
+  "/login": "login",
+  "/dashboard": "dashboard",
+};
+
+/** The spa app; its script reads the backend URL from the meta tag. */
+export function spaShape(backendUrl: string): FrontendShape {
+  return {
+    appName: APP_NAME,
+    meta: { "backend-url": backendUrl },
+    connectTo: [backendUrl],
+    bundle: {
+      main: new URL("./app.js", import.meta.url),
+      modules: [new URL("../static/forms.js", import.meta.url)],
+    },
+    pages: Object.fromEntries(
+      Object.entries(ROUTES).map(([path, name]) => [path, { name, ...PAGES[name] }]),
+    ),
+    notFound: notFoundPage(APP_NAME),
+  };
 }

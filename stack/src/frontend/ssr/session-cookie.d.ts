@@ -1,15 +1,5 @@
 // Types of session-cookie.js (plain JS, shared with the page's script).
 
-/** What Supabase Auth's token and signup endpoints answer, as supabase-js stores it. */
-export interface StoredSession {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-  expires_at: number;
-  refresh_token: string;
-  user: { id: string; email?: string } & Record<string, unknown>;
-}
-
 export interface NamedCookie {
   name: string;
   value: string;
