@@ -8,7 +8,7 @@ import {
   chromiumExecutable,
   videoRecordingAvailable,
 } from "./playwright/chromium.ts";
-import { faultsFromEnv } from "./stack/index.ts";
+import { type AppName, appFromEnv, faultsFromEnv } from "./stack/index.ts";
 import {
   ConfigError,
   hasNoTarget,
@@ -21,9 +21,10 @@ import {
 loadDotenv();
 // One run id for the whole run: workers inherit the environment of this process.
 process.env.SYNTHETIC_RUN_ID ||= newRunId();
-// Checked once, here; global setup boots the stack with this list, handed over in
-// config.metadata (the FullConfig Playwright passes it), so it does not parse again.
+// Checked once, here; global setup boots the stack with this list and app shape, handed
+// over in config.metadata (the FullConfig Playwright passes it), so it does not parse again.
 let stackFaults: string[] | undefined;
+let stackApp: AppName | undefined;
 // Against production only read-only journeys and registration-with-cleanup run, unless widened.
 let readOnly = isReadOnly();
 if (!hasNoTarget()) {
@@ -37,6 +38,7 @@ if (!hasNoTarget()) {
 } else {
   try {
     stackFaults = faultsFromEnv();
+    stackApp = appFromEnv();
   } catch (error) {
     process.stderr.write(`Invalid configuration:\n  - ${(error as Error).message}\n`);
     process.exit(2);
@@ -58,7 +60,7 @@ export default defineConfig({
   testDir: "tests",
   outputDir: "test-results",
   globalSetup: "./playwright/global-setup.ts",
-  metadata: { stackFaults },
+  metadata: { stackFaults, stackApp },
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI || scheduled ? 1 : 0,

@@ -8,8 +8,16 @@
 // --write-dotenv <file> and --cleanup-run <run id> (distributed runs).
 import path from "node:path";
 import { AlertConfigError } from "../alerts/config.ts";
+import { ProfileError } from "../contract/profile.ts";
 import { parseCommandLine } from "../scripts/command-line.ts";
-import { bootStack, FREE_PORTS, faultsFromEnv, type RunningStack } from "../stack/index.ts";
+import {
+  type AppName,
+  appFromEnv,
+  bootStack,
+  FREE_PORTS,
+  faultsFromEnv,
+  type RunningStack,
+} from "../stack/index.ts";
 import {
   ConfigError,
   hasNoTarget,
@@ -76,20 +84,24 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // Which scenarios apply, the paths they send to and the tables cleanup empties.
+  // Imported here, after .env: SYNTHETIC_APP may come from there. A bad profile is exit 2.
+  const { app: appProfile } = await import("../contract/index.ts");
+
   if (flags["write-dotenv"] !== undefined || flags["cleanup-run"] !== undefined) {
     if (hasNoTarget(env))
       throw new ConfigError([
-        "--write-dotenv and --cleanup-run work on a configured target (FRONTEND_URL, BACKEND_URL, SUPABASE_URL)",
+        "--write-dotenv and --cleanup-run work on a configured target (FRONTEND_URL, SUPABASE_URL and the rest)",
       ]);
     const target = parseConfig(env);
     if (flags["cleanup-run"] !== undefined) {
-      const deleted = await deleteUsersOfRun(target, flags["cleanup-run"]);
+      const deleted = await deleteUsersOfRun(target, flags["cleanup-run"], appProfile.tables);
       say(`Deleted ${deleted} synthetic users of run ${flags["cleanup-run"]}.`);
       return 0;
     }
     assertLoadTargetsAllowed(targetUrls(target), settings.allowRemote);
     const file = path.resolve(flags["write-dotenv"] ?? "");
-    await writeWorkerDotenv(file, target);
+    await writeWorkerDotenv(file, target, appProfile);
     say(
       `Wrote ${path.relative(process.cwd(), file)} for run ${target.runId} (login users made; it holds their passwords).`,
     );
@@ -108,19 +120,22 @@ async function main(): Promise<number> {
   let targetEnv: NodeJS.ProcessEnv = env;
   if (hasNoTarget(env)) {
     let faults: string[];
+    let app: AppName;
     try {
       faults = faultsFromEnv(env);
+      app = appFromEnv(env);
     } catch (error) {
       throw new ConfigError([(error as Error).message]);
     }
     stack = await bootStack({
+      app,
       ports: FREE_PORTS,
       envFile: false,
       faults,
     });
     targetEnv = { ...env, ...stack.env, SYNTHETIC_ENV: env.SYNTHETIC_ENV || "local" };
     target = parseConfig(targetEnv);
-    say(`No target configured: booted the reference stack (${stack.urls.frontend}).`);
+    say(`No target configured: booted the reference stack (app ${app}, ${stack.urls.frontend}).`);
   } else {
     target = parseConfig(env);
     try {
@@ -151,6 +166,7 @@ async function main(): Promise<number> {
   try {
     const run = await runLoad({
       target,
+      app: appProfile,
       settings,
       sla,
       profile,
@@ -190,7 +206,7 @@ async function alertingFrom(env: NodeJS.ProcessEnv): Promise<LoadAlerting> {
 function targetUrls(target: TargetConfig): Record<string, string> {
   return {
     FRONTEND_URL: target.frontendUrl,
-    BACKEND_URL: target.backendUrl,
+    ...(target.backendUrl ? { BACKEND_URL: target.backendUrl } : {}),
     SUPABASE_URL: target.supabaseUrl,
   };
 }
@@ -198,7 +214,11 @@ function targetUrls(target: TargetConfig): Record<string, string> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof SlaFileError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof SlaFileError ||
+      error instanceof ProfileError
+    ) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }

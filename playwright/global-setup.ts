@@ -1,19 +1,21 @@
 import type { FullConfig } from "@playwright/test";
-import { bootStack, FREE_PORTS } from "../stack/index.ts";
+import { type AppName, bootStack, FREE_PORTS } from "../stack/index.ts";
 import { hasNoTarget } from "../target/config.ts";
 
 /**
- * With no target configured, boots the reference stack on free ports (with
- * the faults of STACK_FAULTS, parsed and checked once by playwright.config.ts
- * and handed over in config.metadata) and points the run at it through the
- * same variables a real target uses.
+ * With no target configured, boots the reference stack on free ports (the app
+ * shape of STACK_APP and the faults of STACK_FAULTS, parsed and checked once
+ * by playwright.config.ts and handed over in config.metadata) and points the
+ * run at it through the same variables a real target uses.
  */
 export default async function globalSetup(
   config: FullConfig,
 ): Promise<(() => Promise<void>) | undefined> {
   if (!hasNoTarget()) return undefined;
   const faults: string[] = config.metadata.stackFaults ?? [];
+  const app: AppName | undefined = config.metadata.stackApp;
   const stack = await bootStack({
+    app,
     ports: FREE_PORTS,
     envFile: false,
     faults,
@@ -21,7 +23,7 @@ export default async function globalSetup(
   for (const [name, value] of Object.entries(stack.env)) process.env[name] = value;
   process.env.SYNTHETIC_ENV ??= "local";
   process.stdout.write(
-    `No target configured: booted the reference stack (${stack.urls.frontend})${faults.length > 0 ? ` with faults ${faults.join(", ")}` : ""}.\n`,
+    `No target configured: booted the reference stack (app ${stack.app}, ${stack.urls.frontend})${faults.length > 0 ? ` with faults ${faults.join(", ")}` : ""}.\n`,
   );
   // The alert reporter delivers to the stack's mail sink after this teardown.
   return () => stack.stop({ keepMailSink: true });
