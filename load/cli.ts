@@ -8,7 +8,6 @@
 // --write-dotenv <file> and --cleanup-run <run id> (distributed runs).
 import path from "node:path";
 import { AlertConfigError } from "../alerts/config.ts";
-import { ProfileError } from "../contract/profile.ts";
 import { parseCommandLine } from "../scripts/command-line.ts";
 import {
   type AppName,
@@ -84,24 +83,20 @@ async function main(): Promise<number> {
     return 0;
   }
 
-  // Which scenarios apply, the paths they send to and the tables cleanup empties.
-  // Imported here, after .env: SYNTHETIC_APP may come from there. A bad profile is exit 2.
-  const { app: appProfile } = await import("../contract/index.ts");
-
   if (flags["write-dotenv"] !== undefined || flags["cleanup-run"] !== undefined) {
     if (hasNoTarget(env))
       throw new ConfigError([
-        "--write-dotenv and --cleanup-run work on a configured target (FRONTEND_URL, SUPABASE_URL and the rest)",
+        "--write-dotenv and --cleanup-run work on a configured target (FRONTEND_URL, BACKEND_URL, SUPABASE_URL)",
       ]);
     const target = parseConfig(env);
     if (flags["cleanup-run"] !== undefined) {
-      const deleted = await deleteUsersOfRun(target, flags["cleanup-run"], appProfile.tables);
+      const deleted = await deleteUsersOfRun(target, flags["cleanup-run"]);
       say(`Deleted ${deleted} synthetic users of run ${flags["cleanup-run"]}.`);
       return 0;
     }
     assertLoadTargetsAllowed(targetUrls(target), settings.allowRemote);
     const file = path.resolve(flags["write-dotenv"] ?? "");
-    await writeWorkerDotenv(file, target, appProfile);
+    await writeWorkerDotenv(file, target);
     say(
       `Wrote ${path.relative(process.cwd(), file)} for run ${target.runId} (login users made; it holds their passwords).`,
     );
@@ -166,7 +161,6 @@ async function main(): Promise<number> {
   try {
     const run = await runLoad({
       target,
-      app: appProfile,
       settings,
       sla,
       profile,
@@ -206,7 +200,7 @@ async function alertingFrom(env: NodeJS.ProcessEnv): Promise<LoadAlerting> {
 function targetUrls(target: TargetConfig): Record<string, string> {
   return {
     FRONTEND_URL: target.frontendUrl,
-    ...(target.backendUrl ? { BACKEND_URL: target.backendUrl } : {}),
+    BACKEND_URL: target.backendUrl,
     SUPABASE_URL: target.supabaseUrl,
   };
 }
@@ -214,11 +208,7 @@ function targetUrls(target: TargetConfig): Record<string, string> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (
-      error instanceof ConfigError ||
-      error instanceof SlaFileError ||
-      error instanceof ProfileError
-    ) {
+    if (error instanceof ConfigError || error instanceof SlaFileError) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }
