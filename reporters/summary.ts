@@ -60,7 +60,13 @@ export default class SummaryReporter implements Reporter {
     lines.push("  project     result   passed  failed  flaky  skipped   time");
     for (const [name, tally] of this.#projects) {
       const verdict =
-        tally.failed > 0 ? "FAILED" : tally.passed + tally.flaky > 0 ? "ok" : "no run";
+        tally.failed > 0
+          ? "FAILED"
+          : tally.passed + tally.flaky > 0
+            ? "ok"
+            : tally.skipped > 0
+              ? "skipped"
+              : "no run";
       lines.push(
         `  ${name.padEnd(11)} ${verdict.padEnd(8)} ${String(tally.passed).padStart(6)}  ${String(tally.failed).padStart(6)}  ${String(tally.flaky).padStart(5)}  ${String(tally.skipped).padStart(7)}  ${(tally.ms / 1000).toFixed(1).padStart(5)}s`,
       );
