@@ -1,0 +1,169 @@
+import type { FieldValue } from "../../contract/profile.ts";
+import type { FoundField, FoundForm } from "./forms.ts";
+import { passwordForms, type SeenPage } from "./pages.ts";
+
+// A starting app profile from the forms the pages' HTML shows: each field
+// located by its label (or placeholder), its value guessed from the label and
+// type, the submit button by its text. What the HTML cannot tell (where a
+// submit lands, what proves who is signed in, the tables) is left as TODOs.
+
+export interface ProposedField {
+  locator: { label: string } | { placeholder: string } | undefined;
+  value: FieldValue | undefined;
+  /** How the field was named in the HTML, for the TODO when it has no locator or value. */
+  described: string;
+}
+
+export interface ProposedForm {
+  path: string;
+  fields: ProposedField[];
+  submit: string | undefined;
+  unfillable: string[];
+}
+
+export interface Proposal {
+  signUp: ProposedForm | undefined;
+  login: ProposedForm | undefined;
+}
+
+export function propose(pages: readonly SeenPage[]): Proposal {
+  const forms = passwordForms(pages).map(({ path, form }) => ({
+    kind: isSignUp(path, form) ? ("signUp" as const) : ("login" as const),
+    form: proposeForm(path, form),
+  }));
+  return {
+    signUp: forms.find((item) => item.kind === "signUp")?.form,
+    login: forms.find((item) => item.kind === "login")?.form,
+  };
+}
+
+function isSignUp(path: string, form: FoundForm): boolean {
+  if (form.fields.some((field) => field.autocomplete === "new-password")) return true;
+  if (form.fields.filter((field) => field.type === "password").length > 1) return true;
+  if (form.fields.some((field) => guessValue(field) === "fullName")) return true;
+  return /sign[\s_-]?up|register|create|join/i.test(`${path} ${form.buttons[0] ?? ""}`);
+}
+
+function proposeForm(path: string, form: FoundForm): ProposedForm {
+  return {
+    path,
+    fields: form.fields.map((field) => ({
+      locator: field.label
+        ? { label: field.label }
+        : field.placeholder
+          ? { placeholder: field.placeholder }
+          : undefined,
+      value: guessValue(field),
+      described:
+        field.label ?? field.placeholder ?? `${field.type} input name="${field.name ?? ""}"`,
+    })),
+    submit: form.buttons[0],
+    unfillable: form.unfillable,
+  };
+}
+
+export function guessValue(field: FoundField): FieldValue | undefined {
+  const words = [field.label, field.placeholder, field.name, field.autocomplete].join(" ");
+  if (field.type === "password" || /password/i.test(words)) return "password";
+  if (field.type === "email" || /e-?mail|user\s?name/i.test(words)) return "email";
+  if (/name/i.test(words)) return "fullName";
+  return undefined;
+}
+
+export interface SkeletonContext {
+  frontendUrl: string;
+  supabaseUrl: string;
+  backend: { health: string } | undefined;
+  /** The import of defineApp as the file will write it. */
+  profileImport: string;
+}
+
+/** The proposal as the source of a profile module; it validates as written, TODOs and all. */
+export function renderSkeleton(proposal: Proposal, context: SkeletonContext): string {
+  const host = new URL(context.frontendUrl).host;
+  const storageKey = `sb-${new URL(context.supabaseUrl).hostname.split(".")[0]}-auth-token`;
+  const loginPath = proposal.login?.path ?? "/login";
+  const lines = [
+    `// Proposed by \`npm run doctor\` from the HTML of ${new URL(context.frontendUrl).origin}.`,
+    "// Check each TODO, then point SYNTHETIC_APP at this file.",
+    `import { defineApp } from ${JSON.stringify(context.profileImport)};`,
+    "",
+    "export default defineApp({",
+    `  name: ${JSON.stringify(host)},`,
+    `  // TODO: "backend" when sign-up and sign-in go through the backend's own endpoints.`,
+    `  auth: "supabase",`,
+    "  // TODO: where the page keeps the session (supabase-js's default key shown).",
+    `  session: { kind: "localStorage", key: ${JSON.stringify(storageKey)} },`,
+    `  home: { path: "/" },`,
+    "  forms: {",
+    ...renderForm("signUp", "sign-up", proposal.signUp),
+    ...renderForm("login", "login", proposal.login),
+    "  },",
+    "  // TODO: the page a signed-in user sees, and what on it shows who they are.",
+    "  signedIn: {",
+    `    path: "/",`,
+    `    proofs: [{ locator: { text: "TODO" }, shows: "email" }],`,
+    `    signOut: { locator: { role: "button", name: "TODO" }, lands: { path: ${JSON.stringify(loginPath)} } },`,
+    `    signedOutLands: { path: ${JSON.stringify(loginPath)} },`,
+    "  },",
+    ...(context.backend
+      ? [`  backend: { health: ${JSON.stringify(context.backend.health)} },`]
+      : []),
+    "  // TODO: the tables the app keeps per user, and the schema manifest they follow.",
+    "  tables: [],",
+    "  schema: { tables: [], functions: [], triggers: [] },",
+    "});",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+function renderForm(key: string, title: string, form: ProposedForm | undefined): string[] {
+  if (!form) {
+    return [
+      `    // TODO: no ${title} form was found in the pages' HTML (rendered in the browser?).`,
+      `    ${key}: {`,
+      `      path: "/TODO",`,
+      "      fields: [",
+      `        { locator: { label: "Email" }, value: "email" },`,
+      `        { locator: { label: "Password" }, value: "password" },`,
+      "      ],",
+      `      submit: { role: "button", name: "TODO" },`,
+      `      lands: { path: "/" },`,
+      "    },",
+    ];
+  }
+  const fields = form.fields.flatMap((field) => {
+    const gaps = [
+      field.locator ? undefined : "no label or placeholder: give it one, or use a testId",
+      field.value ? undefined : "what to type",
+    ].filter(Boolean);
+    const locator = field.locator ?? { label: `TODO ${field.described}` };
+    const value = field.value ?? { constant: "TODO" };
+    return [
+      ...(gaps.length > 0 ? [`        // TODO (${field.described}): ${gaps.join("; ")}.`] : []),
+      `        { locator: ${literal(locator)}, value: ${literal(value)} },`,
+    ];
+  });
+  return [
+    `    ${key}: {`,
+    `      path: ${JSON.stringify(form.path)},`,
+    ...form.unfillable.map(
+      (name) => `      // TODO: the form also has "${name}", which a profile cannot fill.`,
+    ),
+    "      fields: [",
+    ...fields,
+    "      ],",
+    ...(form.submit ? [] : ["      // TODO: no submit button was found."]),
+    `      submit: { role: "button", name: ${JSON.stringify(form.submit ?? "TODO")} },`,
+    `      // TODO: where a successful ${title} lands.`,
+    `      lands: { path: "/" },`,
+    "    },",
+  ];
+}
+
+/** A small object literal as TypeScript source: `{ label: "Email" }`. */
+function literal(value: unknown): string {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  const entries = Object.entries(value).map(([key, item]) => `${key}: ${JSON.stringify(item)}`);
+  return `{ ${entries.join(", ")} }`;
+}
