@@ -58,14 +58,36 @@ async function userWithRow(
   return user;
 }
 
+const noUpdateColumn = (table: TableProfile) =>
+  `${tableName(table)} declares no writableColumn and its seed has no text column, so there is nothing to try to update`;
+
+/** The insert and update steps: `who` may write no row of `user`'s (`whose` row, in messages). */
+async function writesNothing(
+  client: SupabaseClient,
+  admin: SupabaseClient,
+  table: TableProfile,
+  user: SyntheticUser,
+  who: string,
+  whose: string,
+): Promise<void> {
+  await test.step("insert", async () => {
+    const outcome = await tryInsert(client, table, ownedRow(table, user));
+    refused(table, outcome, `${who}'s insert`);
+  });
+  await test.step("update", async (step) => {
+    const column = updateColumn(table);
+    if (column === undefined) return skipStep(step, noUpdateColumn(table));
+    const outcome = await tryUpdate(client, admin, table, column, user.id);
+    refused(table, outcome, `${who}'s update of ${column} in ${whose} row`);
+  });
+}
+
 if (app.tables.length === 0) {
   test("declared tables", () => test.skip(true, "the app profile declares no tables"));
 }
 
 for (const table of app.tables) {
   const { access } = table;
-  const column = updateColumn(table);
-  const noColumn = `${tableName(table)} declares no writableColumn and its seed has no text column, so there is nothing to try to update`;
 
   test.describe(`data access to ${tableName(table)}, declared "${access}"`, {
     tag: ["@critical"],
@@ -80,23 +102,11 @@ for (const table of app.tables) {
       const anon = newAnonClient();
       await test.step("read", async () => {
         const rows = await readRows(anon, table);
-        if (access === "public-read") {
-          observed(
-            `the anon key read ${rows} rows of ${tableName(table)}, as "public-read" allows`,
-          );
-          return;
-        }
+        if (access === "public-read")
+          return observed(`${rowsRead("the anon key", rows)}, as "public-read" allows`);
         expect.soft(rows, finding(table, rowsRead("the anon key", rows), TOO_WIDE)).toBe(0);
       });
-      await test.step("insert", async () => {
-        const outcome = await tryInsert(anon, table, ownedRow(table, owner));
-        refused(table, outcome, "the anon key's insert");
-      });
-      await test.step("update", async (step) => {
-        if (column === undefined) return skipStep(step, noColumn);
-        const outcome = await tryUpdate(anon, admin, table, column, owner.id);
-        refused(table, outcome, `the anon key's update of ${column} in a user's row`);
-      });
+      await writesNothing(anon, admin, table, owner, "the anon key", "a user's");
     });
 
     if (access === "owner") {
@@ -153,19 +163,12 @@ for (const table of app.tables) {
           const rows = await readRows(client, table);
           expect.soft(rows, finding(table, rowsRead("a signed-in user", rows), TOO_WIDE)).toBe(0);
         });
-        await test.step("insert", async () => {
-          const outcome = await tryInsert(client, table, ownedRow(table, alice));
-          refused(table, outcome, "a signed-in user's insert of their own row");
-        });
-        await test.step("update", async (step) => {
-          if (column === undefined) return skipStep(step, noColumn);
-          const outcome = await tryUpdate(client, admin, table, column, alice.id);
-          refused(table, outcome, `a signed-in user's update of ${column} in their own row`);
-        });
+        await writesNothing(client, admin, table, alice, "a signed-in user", "their own");
       });
     } else {
       test("user A cannot update user B's row", async ({ users, admin, newAnonClient }) => {
-        test.skip(column === undefined, noColumn);
+        const column = updateColumn(table);
+        test.skip(column === undefined, noUpdateColumn(table));
         if (column === undefined) return;
         const [alice, bob] = await test.step("user A, and user B with a row", () =>
           Promise.all([users.create(), userWithRow(users, admin, table)]));
