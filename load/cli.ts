@@ -1,6 +1,8 @@
 // `npm run load`: every scenario of load/scenarios at once against the target
 // (the reference stack when none is configured), judged against load/sla.json
-// and the environment's baseline. `npm run load:baseline` records the baseline.
+// and the environment's baseline; scenarios the app profile says the app does
+// not have (no backend, no sign-up endpoint) are skipped, saying why.
+// `npm run load:baseline` records the baseline.
 // Exit 0 pass, 1 breach or regression, 2 bad configuration or a refused target,
 // 3 no trustworthy numbers. `--smoke` (what `npm start` runs after the suite)
 // skips, with exit 0, a target that load may not touch instead of refusing
@@ -8,6 +10,7 @@
 // --write-dotenv <file> and --cleanup-run <run id> (distributed runs).
 import path from "node:path";
 import { AlertConfigError } from "../alerts/config.ts";
+import { ProfileError } from "../contract/profile.ts";
 import { parseCommandLine } from "../scripts/command-line.ts";
 import {
   type AppName,
@@ -83,20 +86,24 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // Which scenarios apply, the paths they send to and the tables cleanup empties.
+  // Imported here, after .env: SYNTHETIC_APP may come from there. A bad profile is exit 2.
+  const { app: appProfile } = await import("../contract/index.ts");
+
   if (flags["write-dotenv"] !== undefined || flags["cleanup-run"] !== undefined) {
     if (hasNoTarget(env))
       throw new ConfigError([
-        "--write-dotenv and --cleanup-run work on a configured target (FRONTEND_URL, BACKEND_URL, SUPABASE_URL)",
+        "--write-dotenv and --cleanup-run work on a configured target (FRONTEND_URL, SUPABASE_URL and the rest)",
       ]);
     const target = parseConfig(env);
     if (flags["cleanup-run"] !== undefined) {
-      const deleted = await deleteUsersOfRun(target, flags["cleanup-run"]);
+      const deleted = await deleteUsersOfRun(target, flags["cleanup-run"], appProfile.tables);
       say(`Deleted ${deleted} synthetic users of run ${flags["cleanup-run"]}.`);
       return 0;
     }
     assertLoadTargetsAllowed(targetUrls(target), settings.allowRemote);
     const file = path.resolve(flags["write-dotenv"] ?? "");
-    await writeWorkerDotenv(file, target);
+    await writeWorkerDotenv(file, target, appProfile);
     say(
       `Wrote ${path.relative(process.cwd(), file)} for run ${target.runId} (login users made; it holds their passwords).`,
     );
@@ -161,6 +168,7 @@ async function main(): Promise<number> {
   try {
     const run = await runLoad({
       target,
+      app: appProfile,
       settings,
       sla,
       profile,
@@ -200,7 +208,7 @@ async function alertingFrom(env: NodeJS.ProcessEnv): Promise<LoadAlerting> {
 function targetUrls(target: TargetConfig): Record<string, string> {
   return {
     FRONTEND_URL: target.frontendUrl,
-    BACKEND_URL: target.backendUrl,
+    ...(target.backendUrl ? { BACKEND_URL: target.backendUrl } : {}),
     SUPABASE_URL: target.supabaseUrl,
   };
 }
@@ -208,7 +216,11 @@ function targetUrls(target: TargetConfig): Record<string, string> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof SlaFileError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof SlaFileError ||
+      error instanceof ProfileError
+    ) {
       process.stderr.write(`${error.message}\n`);
       process.exit(2);
     }

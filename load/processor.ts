@@ -12,10 +12,11 @@ import {
   registerProblem,
   registerRequest,
 } from "../journeys/backend.ts";
-import { assetProblem, linkedAssets, pagePaths, pageProblem } from "../journeys/frontend.ts";
+import { assetProblem, linkedAssets, pageProblem } from "../journeys/frontend.ts";
 import type { Problem } from "../journeys/request.ts";
 import { passwordGrantProblem, passwordGrantRequest } from "../journeys/supabase-auth.ts";
 import { syntheticEmail, syntheticPassword } from "../target/synthetic-users.ts";
+import { type AppPaths, readAppPaths, requirePath } from "./app-paths.ts";
 import { failedCounter, requestsCounter } from "./metric-names.ts";
 
 interface Context {
@@ -42,6 +43,13 @@ interface Credentials {
 
 let loginUsers: Credentials[] | undefined;
 let nextUser = 0;
+let paths: AppPaths | undefined;
+
+/** The app's paths, from the profile through `npm run load` (see app-paths.ts). */
+function app(): AppPaths {
+  paths ??= readAppPaths();
+  return paths;
+}
 
 /** Users made by `npm run load` before the run; passed in the environment, never on disk. */
 function pickLoginUser(): Credentials {
@@ -79,11 +87,11 @@ const CHECKS: Record<string, (res: Response) => Problem> = {
 };
 
 export async function prepareHealth(context: Context): Promise<void> {
-  context.vars.request = healthRequest();
+  context.vars.request = healthRequest(requirePath(app(), "health"));
 }
 
 export async function prepareLogin(context: Context): Promise<void> {
-  context.vars.request = loginRequest(pickLoginUser());
+  context.vars.request = loginRequest(requirePath(app(), "login"), pickLoginUser());
 }
 
 export async function prepareToken(context: Context): Promise<void> {
@@ -100,15 +108,15 @@ export async function prepareRegistration(context: Context): Promise<void> {
     workerIndex,
     domain: process.env.SYNTHETIC_EMAIL_DOMAIN ?? "example.com",
   });
-  context.vars.request = registerRequest({
-    email,
-    password: syntheticPassword(),
-    fullName: `Synthetic ${runId} load`,
-  });
+  context.vars.request = registerRequest(
+    requirePath(app(), "register"),
+    { email, password: syntheticPassword(), fullName: `Synthetic ${runId} load` },
+    app().nameKey,
+  );
 }
 
 export async function preparePages(context: Context): Promise<void> {
-  context.vars.pages = pagePaths();
+  context.vars.pages = app().pages;
   context.vars.assets = [];
 }
 

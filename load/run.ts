@@ -1,8 +1,12 @@
 import path from "node:path";
+import type { AppProfile } from "../contract/profile.ts";
 import type { TargetConfig } from "../target/config.ts";
 import { newSupabaseClient } from "../target/supabase-client.ts";
+import { cleanupOptions } from "../target/user-cleanup.ts";
+import { APP_PATHS_VAR, type AppPaths, appPaths } from "./app-paths.ts";
 import { type ArtilleryRun, LOCAL_PROCESSOR, runArtillery } from "./artillery.ts";
 import { scenarioPath } from "./catalog.ts";
+import { applicableScenarios, type SkippedScenario } from "./needs.ts";
 import { artilleryOverrides } from "./overrides.ts";
 import { type Profile, planScenario, type ScenarioPlan } from "./profile.ts";
 import type { LoadSettings } from "./settings.ts";
@@ -11,9 +15,10 @@ import { type EndpointStats, endpointStats, measuredEndpoints } from "./stats.ts
 import { createLoginUsers, deleteRunUsers } from "./users.ts";
 
 /**
- * One load run: the users it needs, every selected scenario file in its own
- * Artillery process at once, the numbers read back, and the users deleted
- * again, also when a scenario failed or the run was interrupted.
+ * One load run: the users it needs, every selected scenario file the app has
+ * in its own Artillery process at once (the others skipped, with why), the
+ * numbers read back, and the users deleted again, also when a scenario
+ * failed or the run was interrupted.
  */
 
 /** Scenarios whose hooks sign in as a prepared user (pickLoginUser in processor.ts). */
@@ -34,14 +39,23 @@ export interface LoadRun {
   startedAt: Date;
   stoppedAt: Date;
   scenarios: ScenarioResult[];
+  /** Selected scenarios the app does not have (no backend, no sign-up endpoint): not run, not failed. */
+  skipped: SkippedScenario[];
   /** Cleanup that failed; the run's numbers still stand. */
   cleanupProblems: string[];
   /** Doubts about the numbers, e.g. a scenario measured while another was still starting. */
   warnings: string[];
 }
 
+/** What a load run needs of the app profile. */
+export type LoadApp = Pick<
+  AppProfile,
+  "home" | "forms" | "signedIn" | "backend" | "nameMetadataKey" | "tables"
+>;
+
 export interface RunLoadOptions {
   target: TargetConfig;
+  app: LoadApp;
   settings: LoadSettings;
   sla: Sla;
   profile: Profile;
@@ -52,15 +66,28 @@ export interface RunLoadOptions {
 }
 
 export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
-  const { target, settings, sla, profile, log } = options;
+  const { target, app, settings, sla, profile, log } = options;
   const startedAt = new Date();
-  const plans = settings.scenarios.map((scenario) =>
+  const { run, skipped } = applicableScenarios(settings.scenarios, app, target.backendUrl);
+  for (const { scenario, reason } of skipped) log(`Skipped ${scenario}: ${reason}.`);
+  const plans = run.map((scenario) =>
     planScenario(profile, scenario, {
       durationSeconds: settings.durationSeconds,
       rateFactor: settings.rateFactor,
-      alone: settings.scenarios.length === 1,
+      alone: run.length === 1,
     }),
   );
+  const finished = (scenarios: ScenarioResult[], cleanupProblems: string[]): LoadRun => ({
+    runId: target.runId,
+    env: target.env,
+    startedAt,
+    stoppedAt: new Date(),
+    scenarios,
+    skipped,
+    cleanupProblems,
+    warnings: startupOverlap(scenarios),
+  });
+  if (plans.length === 0) return finished([], []);
   const admin = newSupabaseClient(target.supabaseUrl, target.serviceRoleKey);
   const identity = {
     prefix: target.emailPrefix,
@@ -75,6 +102,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
         prefix: target.emailPrefix,
         runId: target.runId,
         since: startedAt,
+        cleanup: cleanupOptions(target, app.tables),
       });
       log(`Deleted ${deleted} synthetic users of run ${target.runId}.`);
     } catch (error) {
@@ -88,7 +116,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
     const loginUsers = plans.some((plan) => LOGIN_SCENARIOS.has(plan.scenario))
       ? await createLoginUsers(admin, identity, LOGIN_USERS)
       : [];
-    const env = { ...localPassThrough(), ...artilleryEnv(target, loginUsers) };
+    const env = { ...localPassThrough(), ...artilleryEnv(target, appPaths(app), loginUsers) };
     const outputDir = path.join(settings.resultsDir, target.runId);
     log(
       `Load run ${target.runId} on ${target.env}: ${plans
@@ -116,15 +144,7 @@ export async function runLoad(options: RunLoadOptions): Promise<LoadRun> {
   } finally {
     if (!(options.signal?.aborted && options.disposableTarget)) await deleteUsers();
   }
-  return {
-    runId: target.runId,
-    env: target.env,
-    startedAt,
-    stoppedAt: new Date(),
-    scenarios,
-    cleanupProblems,
-    warnings: startupOverlap(scenarios),
-  };
+  return finished(scenarios, cleanupProblems);
 }
 
 /**
@@ -168,19 +188,21 @@ function scenarioResult(plan: ScenarioPlan, artillery: ArtilleryRun, sla: Sla): 
 }
 
 /**
- * What Artillery needs to know, and nothing more: the targets, the anon key,
- * the bypass for the frontend, the run's identity and the login users. Never
- * the service-role key, database URL or JWT secret.
+ * What Artillery needs to know, and nothing more: the targets, the app's
+ * paths, the anon key, the bypass for the frontend, the run's identity and
+ * the login users. Never the service-role key, database URL or JWT secret.
  */
 export function artilleryEnv(
   target: TargetConfig,
+  paths: AppPaths,
   loginUsers: Array<{ email: string; password: string }>,
 ): Record<string, string> {
   return {
     ARTILLERY_DISABLE_TELEMETRY: "true",
     FRONTEND_URL: target.frontendUrl,
-    BACKEND_URL: target.backendUrl,
+    ...(target.backendUrl ? { BACKEND_URL: target.backendUrl } : {}),
     SUPABASE_URL: target.supabaseUrl,
+    [APP_PATHS_VAR]: JSON.stringify(paths),
     SUPABASE_ANON_KEY: target.anonKey,
     ...(target.vercelBypass ? { VERCEL_PROTECTION_BYPASS: target.vercelBypass } : {}),
     SYNTHETIC_RUN_ID: target.runId,

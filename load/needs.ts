@@ -1,0 +1,62 @@
+import type { AppProfile } from "../contract/profile.ts";
+
+// What each scenario needs of the app. A scenario the app does not have (no
+// backend, no backend sign-up) is skipped with its reason: not run against a
+// path that is not there, not counted as a failure, not dropped unsaid.
+
+export interface SkippedScenario {
+  scenario: string;
+  reason: string;
+}
+
+type App = Pick<AppProfile, "backend">;
+type Need = (app: App, backendUrl: string | undefined) => string | undefined;
+
+const backend: Need = (app, backendUrl) => {
+  if (backendUrl === undefined) return "no backend configured (BACKEND_URL is unset)";
+  if (app.backend === undefined) return "no backend configured (the app profile declares none)";
+  return undefined;
+};
+
+const declared =
+  (endpoint: "login" | "register", what: string): Need =>
+  (app) =>
+    app.backend?.[endpoint]
+      ? undefined
+      : `the app profile declares no ${what} (backend.${endpoint})`;
+
+/** Scenarios not listed need nothing beyond the frontend and Supabase every app has. */
+const NEEDS: Record<string, Need[]> = {
+  health: [backend],
+  login: [backend, declared("login", "backend sign-in endpoint")],
+  register: [backend, declared("register", "backend sign-up endpoint")],
+};
+
+/** Why `scenario` does not apply to this app; undefined when it does. */
+export function skipReason(
+  scenario: string,
+  app: App,
+  backendUrl: string | undefined,
+): string | undefined {
+  for (const need of NEEDS[scenario] ?? []) {
+    const reason = need(app, backendUrl);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+/** The selected scenarios split into those to run and those skipped, with why. */
+export function applicableScenarios(
+  scenarios: readonly string[],
+  app: App,
+  backendUrl: string | undefined,
+): { run: string[]; skipped: SkippedScenario[] } {
+  const run: string[] = [];
+  const skipped: SkippedScenario[] = [];
+  for (const scenario of scenarios) {
+    const reason = skipReason(scenario, app, backendUrl);
+    if (reason) skipped.push({ scenario, reason });
+    else run.push(scenario);
+  }
+  return { run, skipped };
+}
