@@ -200,6 +200,31 @@ describe("npm run load against the reference stack", () => {
     assert.doesNotMatch(xml, /<failure|<error/);
   });
 
+  test("without a backend, the backend's scenarios are skipped with the reason and the run passes", async () => {
+    const { BACKEND_URL: _unset, ...withoutBackend } = stack.env;
+    const run = await load("load", {}, { targetEnv: withoutBackend });
+    assert.equal(run.exitCode, 0, show(run));
+    for (const scenario of ["health", "login", "register"])
+      assert.match(
+        run.stdout,
+        new RegExp(`Skipped ${scenario}: no backend configured \\(BACKEND_URL is unset\\)\\.`),
+      );
+    assert.match(run.stdout, /^backend\.login\s+-\s.*skipped: no backend configured/m);
+    assert.match(
+      run.stdout,
+      /Load run passed the SLA \(skipped as not applicable: health, login, register\)\./,
+    );
+    assert.deepEqual(run.summary?.endpoints.map((e) => e.endpoint).sort(), [
+      "frontend.asset",
+      "frontend.page",
+      "supabase.token",
+    ]);
+    const xml = await readFile(path.join(work, "results", "junit.xml"), "utf8");
+    assert.equal(xml.match(/<skipped\/>/g)?.length, 3, xml);
+    assert.doesNotMatch(xml, /<failure|<error/);
+    assert.deepEqual(await syntheticUsersLeft(), [], "login users must be deleted");
+  });
+
   test("a slow backend is a p95 breach on the backend's endpoint only", async () => {
     const run = await loadWithFault("backend-latency=1200", {
       LOAD_SCENARIOS: "health,supabase-token,frontend",

@@ -12,6 +12,7 @@ import type {
 } from "allure-js-commons";
 import { LOAD_PROJECT, LOAD_TIER } from "../contract/vocabulary.ts";
 import { scenarioPath } from "./catalog.ts";
+import type { SkippedScenario } from "./needs.ts";
 import type { ScenarioResult } from "./run.ts";
 import {
   describeBreach,
@@ -24,6 +25,8 @@ import {
  * One Allure result per scenario file (Allure's `<uuid>-result.json`), with
  * its numbers as a CSV attachment, so load runs sit in the same report as the
  * Playwright journeys: epic "performance", feature = scenario, suite "load".
+ * A scenario the app does not have is a skipped result with the reason, as
+ * the suite's not-applicable checks are: a gap in its history has a reason.
  */
 
 /** Allure's model with its enums as the strings they serialise to. */
@@ -101,7 +104,6 @@ export function scenarioTestResult(
   attachmentSource: string,
 ): AllureResult {
   const { plan, artillery } = scenario;
-  const fullName = scenarioPath(plan.scenario);
   const breaches = verdicts.flatMap((v) => v.breaches.map((b) => describeBreach(b, run.rule)));
   const status: AllureResult["status"] = scenario.problem
     ? "broken"
@@ -113,14 +115,6 @@ export function scenarioTestResult(
     { name: "rate", value: `${plan.ratePerSecond}/s` },
     { name: "duration", value: `${plan.durationSeconds} s` },
     { name: "run id", value: run.runId, excluded: true },
-  ];
-  const labels: Label[] = [
-    { name: "epic", value: LOAD_TIER },
-    { name: "feature", value: plan.scenario },
-    { name: "suite", value: LOAD_PROJECT },
-    { name: "tag", value: "load" },
-    { name: "framework", value: "artillery" },
-    { name: "language", value: "javascript" },
   ];
   const steps: AllureStep[] = verdicts.map(({ stats, sla, breaches: found }) => ({
     name: stepName(stats, sla),
@@ -140,24 +134,62 @@ export function scenarioTestResult(
     source: attachmentSource,
   };
   return {
-    uuid,
-    name: `load: ${plan.scenario}`,
-    fullName,
-    testCaseId: md5(fullName),
-    historyId: md5(`${fullName}|${run.env}`),
+    ...identity(plan.scenario, run.env, uuid),
     status,
     statusDetails: {
       message: scenario.problem ?? (breaches.join("\n") || undefined),
     },
-    stage: "finished",
-    description: `Artillery ${fullName} at ${plan.ratePerSecond}/s for ${plan.durationSeconds} s against ${run.env}; limits from load/sla.json.`,
+    description: `Artillery ${scenarioPath(plan.scenario)} at ${plan.ratePerSecond}/s for ${plan.durationSeconds} s against ${run.env}; limits from load/sla.json.`,
     steps,
     attachments: [attachment],
     parameters,
-    labels,
-    links: [],
     start: artillery.startedAt,
     stop: artillery.stoppedAt,
+  };
+}
+
+export function skippedTestResult(
+  skipped: SkippedScenario,
+  run: Pick<AllureRunInfo, "env" | "runId">,
+  uuid: string,
+  at: number,
+): AllureResult {
+  return {
+    ...identity(skipped.scenario, run.env, uuid),
+    status: "skipped",
+    statusDetails: { message: `skipped: ${skipped.reason}` },
+    description: `Artillery ${scenarioPath(skipped.scenario)} was not run against ${run.env}: ${skipped.reason}.`,
+    steps: [],
+    attachments: [],
+    parameters: [
+      { name: "environment", value: run.env },
+      { name: "run id", value: run.runId, excluded: true },
+    ],
+    start: at,
+    stop: at,
+  };
+}
+
+/** What names a scenario's result across runs, whether it ran or was skipped. */
+function identity(scenario: string, env: string, uuid: string) {
+  const fullName = scenarioPath(scenario);
+  const labels: Label[] = [
+    { name: "epic", value: LOAD_TIER },
+    { name: "feature", value: scenario },
+    { name: "suite", value: LOAD_PROJECT },
+    { name: "tag", value: "load" },
+    { name: "framework", value: "artillery" },
+    { name: "language", value: "javascript" },
+  ];
+  return {
+    uuid,
+    name: `load: ${scenario}`,
+    fullName,
+    testCaseId: md5(fullName),
+    historyId: md5(`${fullName}|${env}`),
+    stage: "finished" as const,
+    labels,
+    links: [],
   };
 }
 
@@ -172,11 +204,23 @@ export async function writeScenarioResult(
   const uuid = randomUUID();
   const attachmentSource = `${uuid}-attachment.csv`;
   await writeFile(path.join(dir, attachmentSource), numbersCsv(verdicts));
-  const file = path.join(dir, `${uuid}-result.json`);
-  await writeFile(
-    file,
-    JSON.stringify(scenarioTestResult(scenario, verdicts, run, uuid, attachmentSource)),
-  );
+  return writeResult(dir, scenarioTestResult(scenario, verdicts, run, uuid, attachmentSource));
+}
+
+/** Writes a skipped scenario's result; returns the result file. */
+export async function writeSkippedResult(
+  dir: string,
+  skipped: SkippedScenario,
+  run: Pick<AllureRunInfo, "env" | "runId">,
+  at: Date,
+): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  return writeResult(dir, skippedTestResult(skipped, run, randomUUID(), at.getTime()));
+}
+
+async function writeResult(dir: string, result: AllureResult): Promise<string> {
+  const file = path.join(dir, `${result.uuid}-result.json`);
+  await writeFile(file, JSON.stringify(result));
   return file;
 }
 

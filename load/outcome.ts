@@ -4,7 +4,7 @@ import { resultsDir as allureResultsDir } from "../allure/paths.ts";
 import type { TargetConfig } from "../target/config.ts";
 import { type LoadCheckData, loadAlertData } from "./alert-data.ts";
 import { alertLoadRun, type LoadAlerting } from "./alerting.ts";
-import { writeScenarioResult } from "./allure.ts";
+import { writeScenarioResult, writeSkippedResult } from "./allure.ts";
 import {
   baselineEntry,
   baselineFile,
@@ -15,15 +15,16 @@ import {
 import { writeLoadJunit } from "./junit.ts";
 import type { LoadRun } from "./run.ts";
 import type { LoadSettings } from "./settings.ts";
-import type { Sla } from "./sla.ts";
-import { verdictTable } from "./table.ts";
+import { endpointsOfScenario, type Sla } from "./sla.ts";
+import { type SkippedEndpoint, verdictTable } from "./table.ts";
 import { describeBreach, type EndpointVerdict, judge, type RegressionRule } from "./verdict.ts";
 
 /**
  * After the run: the verdict (SLA, and the baseline unless recording one),
  * the table, Allure results, the summary file, the alerts (not when
  * recording a baseline), and the exit code: 0 pass, 1 breach, regression or
- * undeliverable alert, 3 no trustworthy numbers.
+ * undeliverable alert, 3 no trustworthy numbers. Skipped scenarios (the app
+ * does not have them) are reported as skipped everywhere and fail nothing.
  */
 
 export interface ConcludeOptions {
@@ -48,15 +49,19 @@ export async function concludeRun(run: LoadRun, options: ConcludeOptions): Promi
   const stats = run.scenarios.flatMap((scenario) => scenario.stats);
   const verdicts = judge(stats, sla, (endpoint) => baselineEntry(baseline, endpoint), rule);
   const breaches = verdicts.flatMap((verdict) => verdict.breaches);
+  const skipped: SkippedEndpoint[] = run.skipped.flatMap(({ scenario, reason }) =>
+    endpointsOfScenario(scenario, sla).map((endpoint) => ({ endpoint, scenario, reason })),
+  );
   const problems = [
     ...run.scenarios.flatMap((s) => (s.problem ? [`${s.plan.scenario}: ${s.problem}`] : [])),
     ...run.cleanupProblems,
   ];
 
   say("");
-  say(verdictTable(verdicts));
+  say(verdictTable(verdicts, skipped));
   say("");
-  if (!recording) {
+  const measured = run.scenarios.length > 0;
+  if (!recording && measured) {
     say(
       baseline
         ? `Baseline: ${path.relative(process.cwd(), file)} (recorded ${baseline.recordedAt}); a percentile regresses past ×${rule.ratio} and +${rule.minDeltaMs} ms, compared from ${rule.minSamples.p50}/${rule.minSamples.p95}/${rule.minSamples.p99} requests for p50/p95/p99`
@@ -82,16 +87,31 @@ export async function concludeRun(run: LoadRun, options: ConcludeOptions): Promi
       rule,
     });
   }
+  for (const scenario of run.skipped)
+    await writeSkippedResult(allureDir, scenario, run, run.startedAt);
   const checks = loadAlertData(verdicts, { env: run.env, runId: run.runId, rule });
-  const summaryFile = await writeSummary(run, verdicts, checks, problems, settings.resultsDir);
+  const summaryFile = await writeSummary(
+    run,
+    verdicts,
+    checks,
+    problems,
+    skipped,
+    settings.resultsDir,
+  );
   // One stable path, like the suite's test-results/junit.xml, so CI can pick it up.
   const junitFile = path.join(settings.resultsDir, "junit.xml");
-  await writeLoadJunit(junitFile, run, verdicts, rule);
+  await writeLoadJunit(junitFile, run, verdicts, rule, skipped);
   const shown = (file: string) => path.relative(process.cwd(), file);
   say(
     `Numbers: ${shown(summaryFile)}; JUnit: ${shown(junitFile)}; Allure results in ${shown(allureDir)}.`,
   );
 
+  if (!measured) {
+    say(
+      `Nothing measured: every selected scenario was skipped${recording ? ", so no baseline was recorded" : ""}.`,
+    );
+    return 0;
+  }
   if (recording) {
     const slaBreaches = breaches.filter((b) => b.kind === "sla");
     if (slaBreaches.length > 0 || problems.length > 0) {
@@ -116,7 +136,11 @@ export async function concludeRun(run: LoadRun, options: ConcludeOptions): Promi
     say("Load run passed the SLA, but alerting failed (see above).");
     return 1;
   }
-  say(baseline ? "Load run passed the SLA and the baseline." : "Load run passed the SLA.");
+  const passed = baseline ? "passed the SLA and the baseline" : "passed the SLA";
+  const notRun = run.skipped.map((s) => s.scenario);
+  say(
+    `Load run ${passed}${notRun.length > 0 ? ` (skipped as not applicable: ${notRun.join(", ")})` : ""}.`,
+  );
   return 0;
 }
 
@@ -126,6 +150,7 @@ async function writeSummary(
   verdicts: readonly EndpointVerdict[],
   checks: readonly LoadCheckData[],
   problems: string[],
+  skipped: readonly SkippedEndpoint[],
   dir: string,
 ): Promise<string> {
   const file = path.join(dir, run.runId, "summary.json");
@@ -136,6 +161,7 @@ async function writeSummary(
     startedAt: run.startedAt.toISOString(),
     stoppedAt: run.stoppedAt.toISOString(),
     endpoints: verdicts.map(({ stats, breaches }) => ({ ...stats, breaches })),
+    skipped,
     checks,
     ensure: Object.fromEntries(run.scenarios.map((s) => [s.plan.scenario, s.artillery.ensure])),
     exitCodes: Object.fromEntries(

@@ -1,7 +1,20 @@
 import type { EndpointVerdict } from "./verdict.ts";
 
-/** The run as a terminal table: measured value, with its limit in brackets. */
-export function verdictTable(verdicts: readonly EndpointVerdict[]): string {
+/** An endpoint of a scenario the app does not have, and why (load/needs.ts). */
+export interface SkippedEndpoint {
+  endpoint: string;
+  scenario: string;
+  reason: string;
+}
+
+/**
+ * The run as a terminal table: measured value, with its limit in brackets;
+ * skipped endpoints last, with their reason as the verdict.
+ */
+export function verdictTable(
+  verdicts: readonly EndpointVerdict[],
+  skipped: readonly SkippedEndpoint[] = [],
+): string {
   const header = [
     "endpoint",
     "requests",
@@ -26,12 +39,16 @@ export function verdictTable(verdicts: readonly EndpointVerdict[]): string {
       ? "ok"
       : [...new Set(breaches.map((b) => (b.kind === "sla" ? "SLA" : "REGRESSION")))].join("+"),
   ]);
+  for (const { endpoint, reason } of skipped)
+    rows.push([endpoint, ...header.slice(1, -1).map(() => "-"), `skipped: ${reason}`]);
   const widths = header.map((title, i) =>
     Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)),
   );
+  // Names and verdicts (a skip's reason is long) read left to right; numbers line up right.
+  const left = (i: number) => i === 0 || i === header.length - 1;
   const line = (cells: string[]) =>
     cells
-      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .map((cell, i) => (left(i) ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
       .join("  ")
       .trimEnd();
   return [line(header), ...rows.map(line)].join("\n");
