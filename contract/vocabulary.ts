@@ -44,3 +44,18 @@ export const TAGS = {
 
 /** What a production run selects unless SYNTHETIC_ALLOW_WRITES_IN_PRODUCTION widens it. */
 export const PRODUCTION_GREP = new RegExp(`${TAGS.readonly}|${TAGS.registration}`);
+
+type Endpoint = "register" | "login" | "protected";
+const ENDPOINTS: Record<Endpoint, string> = {
+  register: "backend sign-up endpoint",
+  login: "backend sign-in endpoint",
+  protected: "backend endpoint that requires the access token",
+};
+
+/** Why a check does not apply to the app: the same words in the specs, load and the summary. */
+export const NOT_APPLICABLE = {
+  noBackend: "no backend configured (BACKEND_URL is unset)",
+  noBackendInProfile: "no backend configured (the app profile declares none)",
+  undeclared: (endpoint: Endpoint) =>
+    `the app profile declares no ${ENDPOINTS[endpoint]} (backend.${endpoint})`,
+} as const;

@@ -1,4 +1,5 @@
 import type { AppProfile } from "../contract/profile.ts";
+import { NOT_APPLICABLE } from "../contract/vocabulary.ts";
 
 // What each scenario needs of the app. A scenario the app does not have (no
 // backend, no backend sign-up) is skipped with its reason: not run against a
@@ -13,23 +14,21 @@ type App = Pick<AppProfile, "backend">;
 type Need = (app: App, backendUrl: string | undefined) => string | undefined;
 
 const backend: Need = (app, backendUrl) => {
-  if (backendUrl === undefined) return "no backend configured (BACKEND_URL is unset)";
-  if (app.backend === undefined) return "no backend configured (the app profile declares none)";
+  if (backendUrl === undefined) return NOT_APPLICABLE.noBackend;
+  if (app.backend === undefined) return NOT_APPLICABLE.noBackendInProfile;
   return undefined;
 };
 
 const declared =
-  (endpoint: "login" | "register", what: string): Need =>
+  (endpoint: "login" | "register"): Need =>
   (app) =>
-    app.backend?.[endpoint]
-      ? undefined
-      : `the app profile declares no ${what} (backend.${endpoint})`;
+    app.backend?.[endpoint] ? undefined : NOT_APPLICABLE.undeclared(endpoint);
 
 /** Scenarios not listed need nothing beyond the frontend and Supabase every app has. */
 const NEEDS: Record<string, Need[]> = {
   health: [backend],
-  login: [backend, declared("login", "backend sign-in endpoint")],
-  register: [backend, declared("register", "backend sign-up endpoint")],
+  login: [backend, declared("login")],
+  register: [backend, declared("register")],
 };
 
 /** Why `scenario` does not apply to this app; undefined when it does. */

@@ -37,7 +37,7 @@ export const DATABASE_AND_AUTH_FAULTS: MatrixRow[] = [
   {
     fault: "rls-disabled",
     failing: ["schema", "security"],
-    message: ["security", /the anon key read \d+ profiles rows/],
+    message: ["security", /public\.profiles is declared "owner", but the anon key read \d+ rows?/],
   },
   {
     fault: "auth-503",

@@ -1,4 +1,5 @@
 import { app } from "../../contract/index.ts";
+import { NOT_APPLICABLE } from "../../contract/vocabulary.ts";
 import { expect, test } from "../../fixtures/index.ts";
 import { jsonOf, send } from "../../fixtures/journeys.ts";
 import {
@@ -19,7 +20,7 @@ function at(body: unknown, path: string): unknown {
 }
 
 test.describe("backend auth API", () => {
-  test.skip(!register, "the app profile declares no backend sign-up endpoint (backend.register)");
+  test.skip(!register, NOT_APPLICABLE.undeclared("register"));
 
   test("register creates the user", { tag: ["@critical", "@registration"] }, async ({
     backend,
@@ -80,7 +81,7 @@ test.describe("backend auth API", () => {
 });
 
 test.describe("backend login API", () => {
-  test.skip(!login, "the app profile declares no backend sign-in endpoint (backend.login)");
+  test.skip(!login, NOT_APPLICABLE.undeclared("login"));
 
   test("wrong password is refused", { tag: ["@readonly"] }, async ({ backend, users }) => {
     if (!login) return;
@@ -94,10 +95,7 @@ test.describe("backend login API", () => {
 });
 
 test.describe("backend with the user's access token", () => {
-  test.skip(
-    !guarded,
-    "the app profile declares no endpoint that requires the access token (backend.protected)",
-  );
+  test.skip(!guarded, NOT_APPLICABLE.undeclared("protected"));
 
   test("signing in gives a token the protected endpoint accepts", {
     tag: ["@smoke", "@critical"],

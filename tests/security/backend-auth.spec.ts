@@ -1,5 +1,6 @@
 import { SignJWT } from "jose";
 import { app } from "../../contract/index.ts";
+import { NOT_APPLICABLE } from "../../contract/vocabulary.ts";
 import { expect, test } from "../../fixtures/index.ts";
 
 // The backend's protected endpoint refuses a request without a valid
@@ -9,10 +10,7 @@ import { expect, test } from "../../fixtures/index.ts";
 const guarded = app.backend?.protected;
 
 test.describe("backend refuses bad tokens", () => {
-  test.skip(
-    guarded === undefined,
-    "the app profile declares no protected backend endpoint (backend.protected)",
-  );
+  test.skip(guarded === undefined, NOT_APPLICABLE.undeclared("protected"));
   const path = guarded?.path ?? "";
   const refusal = guarded?.unauthorized.status;
 
