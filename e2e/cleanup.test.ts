@@ -100,6 +100,17 @@ describe("deleting a user who owns a row in a table without on delete cascade", 
     assert.ok(await rowExists(user.id));
   });
 
+  test("a declared table that is gone (an erased schema) does not stop the user's deletion", async () => {
+    const user = await createSyntheticUser(admin, {
+      prefix: PREFIX,
+      runId: "gone0",
+      workerIndex: 0,
+      domain: "example.com",
+    });
+    await deleteUser(admin, user.id, { tables: [{ ...PROBE, name: "no_such_table" }] });
+    assert.equal(await userExists(user.id), false, "the user is deleted all the same");
+  });
+
   test("not declared, with the database URL: the error names the table and constraint", async () => {
     const user = await ownerOfProbeRow();
     const message = await deleteError(user.id, { dbUrl: stack.env.SUPABASE_DB_URL });

@@ -96,10 +96,13 @@ export async function deleteUser(
   id: string,
   options: DeleteUserOptions = {},
 ): Promise<void> {
-  await deleteOwnedRows(admin, id, options.tables ?? []);
+  const rowProblems = await deleteOwnedRows(admin, id, options.tables ?? []);
   const { error } = await admin.auth.admin.deleteUser(id);
   if (!error || error.status === 404) return;
-  throw new Error(deleteFailureMessage(id, error, await diagnose(options.dbUrl, id)));
+  const message = deleteFailureMessage(id, error, await diagnose(options.dbUrl, id));
+  throw new Error(
+    rowProblems.length > 0 ? `${message} Before that, ${rowProblems.join("; ")}.` : message,
+  );
 }
 
 export interface DeletionFailure {

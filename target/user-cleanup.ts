@@ -33,7 +33,11 @@ export async function deleteOwnedRows(
   admin: SupabaseClient,
   id: string,
   tables: readonly OwnedTable[],
-): Promise<void> {
+): Promise<string[]> {
+  // Problems are returned, not thrown: the user is deleted all the same (a
+  // table that is gone, as after an erased schema, holds no row to block it),
+  // and they explain a refusal if one follows.
+  const problems: string[] = [];
   for (const table of tables) {
     const { error } = await admin
       .schema(table.schema)
@@ -42,11 +46,12 @@ export async function deleteOwnedRows(
       .eq(table.ownerColumn, id);
     if (error) {
       const hint = error.hint ? ` (${error.hint})` : "";
-      throw new Error(
-        `admin deleteUser ${id} not attempted: deleting its rows of ${qualified(table.schema, table.name)} (${table.ownerColumn} = the user's id) failed: ${error.code || "no code"} ${error.message}${hint}. Check that table's schema, name and owner column in the app profile's tables.`,
+      problems.push(
+        `deleting its rows of ${qualified(table.schema, table.name)} (${table.ownerColumn} = the user's id) failed: ${error.code || "no code"} ${error.message}${hint}; check that table's schema, name and owner column in the app profile's tables`,
       );
     }
   }
+  return problems;
 }
 
 /** A foreign key to auth.users(id) that does not cascade, with a row of the user (or unknown). */
