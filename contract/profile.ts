@@ -14,6 +14,8 @@ const locator = z.union([
   z.object({ placeholder: z.string().min(1) }).strict(),
   z.object({ testId: z.string().min(1) }).strict(),
   z.object({ text: z.string().min(1) }).strict(),
+  /** A CSS selector, for what has no label, role name or test id (`nav`, `pre`). */
+  z.object({ css: z.string().min(1) }).strict(),
 ]);
 export type Locator = z.output<typeof locator>;
 
@@ -133,7 +135,16 @@ const profileSchema = z
         path,
         /** What proves the right user is signed in: each locator shows the user's value. */
         proofs: z
-          .array(z.object({ locator, shows: z.enum(["email", "fullName"]) }).strict())
+          .array(
+            z
+              .object({
+                locator,
+                shows: z.enum(["email", "fullName"]),
+                /** `exact` (the default): the element's text is the value; `contains`: "Hey, <email>!". */
+                match: z.enum(["exact", "contains"]).default("exact"),
+              })
+              .strict(),
+          )
           .min(1),
         signOut: z.object({ locator, lands: landing }).strict(),
         /** Where a signed-out visit to `path` ends up. */

@@ -56,6 +56,7 @@ const ENDPOINTS: Record<Endpoint, string> = {
 export const NOT_APPLICABLE = {
   noBackend: "no backend configured (BACKEND_URL is unset)",
   noBackendInProfile: "no backend configured (the app profile declares none)",
+  noSchema: "the app profile's schema manifest declares no tables, functions or triggers",
   undeclared: (endpoint: Endpoint) =>
     `the app profile declares no ${ENDPOINTS[endpoint]} (backend.${endpoint})`,
 } as const;

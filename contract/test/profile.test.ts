@@ -51,6 +51,23 @@ describe("app profiles", () => {
     );
   });
 
+  test("proofs may match part of an element's text, and locators may be CSS", () => {
+    const app = parseProfile(
+      {
+        ...spa,
+        signedIn: {
+          ...spa.signedIn,
+          proofs: [{ locator: { css: "nav" }, shows: "email", match: "contains" }],
+        },
+      },
+      "probe.ts",
+    );
+    assert.deepEqual(app.signedIn.proofs, [
+      { locator: { css: "nav" }, shows: "email", match: "contains" },
+    ]);
+    assert.equal(parseProfile(spa, "contract/app.ts").signedIn.proofs[0]?.match, "exact");
+  });
+
   test('auth "backend" needs the backend\'s sign-up and sign-in; signUpRow a declared table', () => {
     const problems = problemsOf({
       ...spa,
