@@ -6,8 +6,7 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadAppProfile } from "../contract/load.ts";
-import { type AppProfile, ProfileError } from "../contract/profile.ts";
+import type { AppProfile } from "../contract/profile.ts";
 import { parseCommandLine } from "../scripts/command-line.ts";
 import { Redactor } from "../secrets/redactor.ts";
 import { configuredSecrets } from "../secrets/variables.ts";
@@ -30,6 +29,7 @@ import { judgeRateLimits, parseEvery } from "./checks/rate-limits.ts";
 import { judgeKeys, judgeSupabase, observeKeys, observeSupabase } from "./checks/supabase.ts";
 import { judgeProfile, observePages } from "./profile/pages.ts";
 import { propose, renderSkeleton } from "./profile/proposal.ts";
+import { readProfileState } from "./profile/state.ts";
 import { renderTable } from "./table.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -87,11 +87,9 @@ async function main(): Promise<void> {
   );
   const print = (text: string) => process.stdout.write(redactor.text(text));
 
-  const profile = await loadAppProfile().catch((error: unknown) => {
-    if (!(error instanceof ProfileError)) throw error;
-    return { problem: `${error.file}: ${error.problems[0]}` };
-  });
-  const loaded: AppProfile | undefined = "problem" in profile ? undefined : profile;
+  // Unset, there is no profile of the user's to judge: the default describes the reference app.
+  const profile = await readProfileState();
+  const loaded: AppProfile | undefined = profile && "name" in profile ? profile : undefined;
   print(
     `Doctor for the ${config.env} target ${config.frontendUrl}: read-only checks, ${TIMEOUT_MS / 1000} s each.\n\n`,
   );
@@ -120,7 +118,7 @@ async function main(): Promise<void> {
 async function examine(
   config: TargetConfig,
   loaded: AppProfile | undefined,
-  profile: AppProfile | { problem: string },
+  profile: AppProfile | { problem: string } | undefined,
   everyMinutes: number,
   writeTo: string | undefined,
 ): Promise<{ rows: Row[]; skeleton: string }> {

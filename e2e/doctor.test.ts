@@ -97,6 +97,7 @@ describe("doctor against the reference stack", () => {
     env = {
       ...stack.env,
       SYNTHETIC_ENV: "local",
+      SYNTHETIC_APP: "contract/app.ts",
       VERCEL_PROTECTION_BYPASS: "doctor-bypass-0123456789",
     };
   });
@@ -118,6 +119,22 @@ describe("doctor against the reference stack", () => {
     assert.match(result.stdout, /\{ locator: \{ label: "Full name" \}, value: "fullName" \}/);
     assert.match(result.stdout, /submit: \{ role: "button", name: "Log in" \}/);
     assertNoSecret(result, env);
+  });
+
+  test("with SYNTHETIC_APP unset or empty, the app-profile row says there is no profile of the user's yet", async () => {
+    for (const value of [undefined, ""]) {
+      const { SYNTHETIC_APP: _, ...rest } = env;
+      const result = await doctor([], value === undefined ? rest : { ...rest, SYNTHETIC_APP: "" });
+      assert.equal(result.code, 1, result.output);
+      const row = result.stdout.split("\n").find((line) => line.startsWith("app profile")) ?? "";
+      assert.match(
+        row,
+        /warn +SYNTHETIC_APP is not set: no profile of yours yet; the default contract\/app\.ts describes the reference app/,
+      );
+      assert.match(row, /write yours from the proposal below \(--write PATH\)/);
+      assert.match(result.stdout, /\{ locator: \{ label: "Full name" \}, value: "fullName" \}/);
+      assertNoSecret(result, env);
+    }
   });
 
   test("--write puts the proposal in a new file that loads as a profile", async () => {

@@ -24,6 +24,22 @@ export interface FoundForm {
 export interface FoundPage {
   forms: FoundForm[];
   links: Array<{ href: string; text: string }>;
+  /** What the HTML says of how the app is built, for guessing where it keeps the session. */
+  hints: PageHints;
+}
+
+export interface PageHints {
+  /** `/_next/` assets, `__NEXT_DATA__` or `self.__next_f` (the App Router's payload). */
+  nextjs: boolean;
+  /** The page names @supabase/ssr (an import map, a chunk's URL, inline code). */
+  supabaseSsr: boolean;
+}
+
+export function readHints(html: string): PageHints {
+  return {
+    nextjs: /\/_next\/|__NEXT_DATA__|self\.__next_f/.test(html),
+    supabaseSsr: /@supabase\/ssr/.test(html),
+  };
 }
 
 const NOT_FIELDS = new Set(["hidden", "submit", "button", "reset", "image", "file"]);
@@ -137,6 +153,7 @@ export function readPage(html: string): FoundPage {
         .map((field) => labelOf(field) ?? field.name ?? field.type),
     })),
     links,
+    hints: readHints(html),
   };
 }
 

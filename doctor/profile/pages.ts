@@ -1,3 +1,4 @@
+import { DEFAULT_PROFILE } from "../../contract/load.ts";
 import type { AppProfile, FormProfile, Locator } from "../../contract/profile.ts";
 import { type Row, rowsOf } from "../check.ts";
 import { probe } from "../http.ts";
@@ -23,7 +24,12 @@ const AUTH_LINK = /sign[\s_-]?(in|up)|log[\s_-]?in|register|create (an )?account
 
 export interface SeenPage {
   path: string;
-  /** The path the answer came from after redirects (equal pages are read once). */
+  /**
+   * Where the answer came from after redirects: its path on the frontend
+   * (equal pages are read once), or the whole URL when a redirect left the
+   * frontend's origin (Next.js behind a proxy may send `localhost`), which is
+   * no page to propose.
+   */
   landed: string;
   status: number | undefined;
   /** Why there was no answer. */
@@ -42,8 +48,8 @@ export async function observePages(
     if ("error" in seen)
       return { path, landed: path, status: undefined, error: seen.error, page: undefined };
     const { status, body, url } = seen.answer;
-    const landed =
-      URL.canParse(url) && new URL(url).origin === origin ? new URL(url).pathname : path;
+    const final = URL.canParse(url) ? new URL(url) : undefined;
+    const landed = !final ? path : final.origin === origin ? final.pathname : final.href;
     const html = /<(form|input|a)\b/i.test(body);
     return { path, landed, status, page: status < 400 && html ? readPage(body) : undefined };
   };
@@ -61,13 +67,17 @@ export async function observePages(
   return [home, ...(await Promise.all(paths.map(visit)))];
 }
 
-/** Forms with a password field, each page once, in the order the pages were listed. */
+/**
+ * Forms with a password field, each final page once (by the path it landed
+ * on), in the order the pages were listed. Pages a redirect took to another
+ * origin are not the frontend's.
+ */
 export function passwordForms(
   pages: readonly SeenPage[],
 ): Array<{ path: string; form: FoundForm }> {
   const read = new Set<string>();
   return pages.flatMap((seen) => {
-    if (!seen.page || read.has(seen.landed)) return [];
+    if (!seen.page || !seen.landed.startsWith("/") || read.has(seen.landed)) return [];
     read.add(seen.landed);
     return seen.page.forms
       .filter((form) => form.fields.some((field) => field.type === "password"))
@@ -91,6 +101,8 @@ export function profileMismatches(profile: AppProfile, pages: readonly SeenPage[
     if (!seen) return [];
     if (seen.status === undefined || seen.status >= 400)
       return [`${name}: ${form.path} answered ${seen.status ?? seen.error}`];
+    if (seen.landed !== seen.path)
+      return [`${name}: ${form.path} redirects to ${seen.landed} (name the final page)`];
     const found = seen.page?.forms ?? [];
     if (found.length === 0) return [];
     const locators = [...form.fields.map((field) => field.locator), form.submit];
@@ -111,16 +123,41 @@ function shows(form: FoundForm, locator: Locator): boolean {
   return true; // test ids, texts and other roles are not read from forms
 }
 
+/** Candidates that redirect, grouped by where they land: `/register, /signup → /auth/login`. */
+export function redirects(pages: readonly SeenPage[]): string[] {
+  const byLanding = new Map<string, string[]>();
+  for (const seen of pages) {
+    if (seen.landed === seen.path) continue;
+    byLanding.set(seen.landed, [...(byLanding.get(seen.landed) ?? []), seen.path]);
+  }
+  return [...byLanding].map(([landed, paths]) => `${paths.join(", ")} → ${landed}`);
+}
+
+/**
+ * The app-profile row. `profile` is undefined when SYNTHETIC_APP is unset:
+ * the default profile describes the reference app, so the target is not
+ * judged against its forms.
+ */
 export function judgeProfile(
-  profile: AppProfile | { problem: string },
+  profile: AppProfile | { problem: string } | undefined,
   pages: readonly SeenPage[],
 ): Row {
   const row = rowsOf("app profile");
   const found = passwordForms(pages);
-  const summary =
+  const moved = redirects(pages);
+  const summary = [
     found.length > 0
       ? `password forms on ${[...new Set(found.map((item) => item.path))].join(", ")}`
-      : "no password form in the pages' HTML (rendered in the browser?)";
+      : "no password form in the pages' HTML (rendered in the browser?)",
+    ...(moved.length > 0 ? [`redirects: ${moved.join("; ")}`] : []),
+  ].join("; ");
+  if (profile === undefined) {
+    return row(
+      "warn",
+      `SYNTHETIC_APP is not set: no profile of yours yet; the default ${DEFAULT_PROFILE} describes the reference app; ${summary}`,
+      "write yours from the proposal below (--write PATH) and point SYNTHETIC_APP at it",
+    );
+  }
   if ("problem" in profile) {
     return row(
       "fail",

@@ -24,24 +24,54 @@ export interface ProposedForm {
 export interface Proposal {
   signUp: ProposedForm | undefined;
   login: ProposedForm | undefined;
+  /** A guess: what the pages' HTML says of how the app is built. */
+  session: { kind: "cookies" | "localStorage"; because: string | undefined };
 }
 
 export function propose(pages: readonly SeenPage[]): Proposal {
   const forms = passwordForms(pages).map(({ path, form }) => ({
-    kind: isSignUp(path, form) ? ("signUp" as const) : ("login" as const),
+    kind: formKind(form),
     form: proposeForm(path, form),
   }));
   return {
     signUp: forms.find((item) => item.kind === "signUp")?.form,
     login: forms.find((item) => item.kind === "login")?.form,
+    session: guessSession(pages),
   };
 }
 
-function isSignUp(path: string, form: FoundForm): boolean {
-  if (form.fields.some((field) => field.autocomplete === "new-password")) return true;
-  if (form.fields.filter((field) => field.type === "password").length > 1) return true;
-  if (form.fields.some((field) => guessValue(field) === "fullName")) return true;
-  return /sign[\s_-]?up|register|create|join/i.test(`${path} ${form.buttons[0] ?? ""}`);
+const SIGN_UP_BUTTON = /sign[\s_-]?up|register|create/i;
+const LOGIN_BUTTON = /log[\s_-]?in|sign[\s_-]?in/i;
+
+/**
+ * Told apart by the form, never by its path (a middleware may serve the
+ * login form at /register): two password fields (password and repeat), a
+ * name field, or a submit that says sign up, register or create make the
+ * sign-up form; one password field and a submit that says log in or sign in
+ * the login form. Any other form is neither.
+ */
+export function formKind(form: FoundForm): "signUp" | "login" | undefined {
+  const passwords = form.fields.filter((field) => field.type === "password").length;
+  const submit = form.buttons[0] ?? "";
+  if (passwords > 1) return "signUp";
+  if (form.fields.some((field) => guessValue(field) === "fullName")) return "signUp";
+  if (SIGN_UP_BUTTON.test(submit)) return "signUp";
+  if (passwords === 1 && LOGIN_BUTTON.test(submit)) return "login";
+  return undefined;
+}
+
+/**
+ * Cookies when the pages look like Next.js or name @supabase/ssr (its
+ * server-rendered pages read the session from `sb-<ref>-auth-token`
+ * cookies), localStorage (supabase-js's default in the browser) otherwise.
+ */
+function guessSession(pages: readonly SeenPage[]): Proposal["session"] {
+  const hints = pages.flatMap((seen) => (seen.page ? [seen.page.hints] : []));
+  if (hints.some((hint) => hint.supabaseSsr))
+    return { kind: "cookies", because: "the pages name @supabase/ssr" };
+  if (hints.some((hint) => hint.nextjs))
+    return { kind: "cookies", because: "the pages look like a Next.js app" };
+  return { kind: "localStorage", because: undefined };
 }
 
 function proposeForm(path: string, form: FoundForm): ProposedForm {
@@ -92,8 +122,7 @@ export function renderSkeleton(proposal: Proposal, context: SkeletonContext): st
     `  name: ${JSON.stringify(host)},`,
     `  // TODO: "backend" when sign-up and sign-in go through the backend's own endpoints.`,
     `  auth: "supabase",`,
-    "  // TODO: where the page keeps the session (supabase-js's default key shown).",
-    `  session: { kind: "localStorage", key: ${JSON.stringify(storageKey)} },`,
+    ...renderSession(proposal.session, storageKey),
     `  home: { path: "/" },`,
     "  forms: {",
     ...renderForm("signUp", "sign-up", proposal.signUp),
@@ -115,6 +144,24 @@ export function renderSkeleton(proposal: Proposal, context: SkeletonContext): st
     "});",
   ];
   return `${lines.join("\n")}\n`;
+}
+
+function renderSession(session: Proposal["session"], storageKey: string): string[] {
+  const tell =
+    `  //   to tell, sign in in a browser: an \`${storageKey}\` cookie after signing in means` +
+    ` "cookies", a localStorage entry of that name "localStorage".`;
+  if (session.kind === "cookies") {
+    return [
+      `  // TODO: a guess (${session.because}, which with Supabase usually means @supabase/ssr's cookies);`,
+      tell,
+      `  session: { kind: "cookies" },`,
+    ];
+  }
+  return [
+    "  // TODO: a guess (nothing in the pages' HTML points to cookies; supabase-js's default key shown);",
+    tell,
+    `  session: { kind: "localStorage", key: ${JSON.stringify(storageKey)} },`,
+  ];
 }
 
 function renderForm(key: string, title: string, form: ProposedForm | undefined): string[] {
