@@ -45,6 +45,19 @@ if (!hasNoTarget()) {
   }
 }
 
+// Hints for a likely mix-up, once (workers load this file too, with the target set).
+if (!process.env.TEST_WORKER_INDEX) {
+  const named = process.env.STACK_APP?.trim();
+  if (named && !hasNoTarget())
+    process.stderr.write(
+      "Note: STACK_APP is ignored: a target is configured, no stack is booted.\n",
+    );
+  else if (stackApp && stackApp !== "spa" && !process.env.SYNTHETIC_APP?.trim())
+    process.stderr.write(
+      `Note: STACK_APP=${stackApp} with SYNTHETIC_APP unset: the checks follow contract/app.ts (the spa app); for the ${stackApp} shape set SYNTHETIC_APP=contract/examples/${stackApp}.ts.\n`,
+    );
+}
+
 // The app profile (SYNTHETIC_APP) is validated once here: a bad field stops the run, exit 2.
 try {
   await loadAppProfile();

@@ -180,6 +180,13 @@ const profileSchema = z
           });
       }
     }
+    const { signedIn } = profile;
+    if ("path" in signedIn.signedOutLands && signedIn.signedOutLands.path === signedIn.path)
+      ctx.addIssue({
+        code: "custom",
+        path: ["signedIn", "signedOutLands", "path"],
+        message: "must differ from signedIn.path: a signed-out visit has to be turned away",
+      });
     const declared = new Set(profile.tables.map((table) => table.name));
     if (profile.signUpRow && !declared.has(profile.signUpRow.table))
       ctx.addIssue({

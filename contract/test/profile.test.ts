@@ -81,6 +81,16 @@ describe("app profiles", () => {
     ]);
   });
 
+  test("a signed-out visit must be turned away somewhere else than the signed-in page", () => {
+    const problems = problemsOf({
+      ...spa,
+      signedIn: { ...spa.signedIn, signedOutLands: { path: spa.signedIn.path } },
+    });
+    assert.deepEqual(problems, [
+      "signedIn.signedOutLands.path: must differ from signedIn.path: a signed-out visit has to be turned away",
+    ]);
+  });
+
   test("SYNTHETIC_APP naming a missing file, or a module with no default export, is refused", async () => {
     await assert.rejects(loadAppProfile({ SYNTHETIC_APP: "contract/nope.ts" }), (error: Error) => {
       assert.ok(error instanceof ProfileError);

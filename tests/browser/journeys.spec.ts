@@ -1,5 +1,11 @@
 import { app } from "../../contract/index.ts";
-import { expectLanding, expectSignedInAs, submitForm, theOne } from "../../fixtures/app-ui.ts";
+import {
+  expectLanding,
+  expectSignedInAs,
+  expectSignedOut,
+  submitForm,
+  theOne,
+} from "../../fixtures/app-ui.ts";
 import { test } from "../../fixtures/index.ts";
 
 const { signUp, login, submitTimeoutMs } = app.forms;
@@ -43,6 +49,7 @@ test.describe("frontend journeys", () => {
         "after sign-out the signed-in page is still reachable: a signed-out visit",
         submitTimeoutMs,
       );
+      await expectSignedOut(page, signedIn.proofs, user);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { app } from "../../contract/index.ts";
-import { expectLanding } from "../../fixtures/app-ui.ts";
+import { expectLanding, theOne } from "../../fixtures/app-ui.ts";
 import { expect, test } from "../../fixtures/index.ts";
 import type { SlaRecorder } from "../../fixtures/sla.ts";
 
@@ -23,13 +23,14 @@ test.describe("frontend pages", () => {
     tag: ["@critical", "@readonly"],
   }, async ({ page }) => {
     await test.step(`open ${app.signedIn.path} signed out`, () => page.goto(app.signedIn.path));
-    await test.step("lands where the app sends signed-out visitors", () =>
-      expectLanding(
-        page,
-        app.signedIn.signedOutLands,
-        "a signed-out visit",
-        app.forms.submitTimeoutMs,
-      ));
+    await test.step("lands where the app sends signed-out visitors", async () => {
+      const lands = app.signedIn.signedOutLands;
+      await expectLanding(page, lands, "a signed-out visit", app.forms.submitTimeoutMs);
+      // Landing on the login page: its form is there to sign in with.
+      const [first] = app.forms.login.fields;
+      if ("path" in lands && lands.path === app.forms.login.path && first)
+        await theOne(page, first.locator, "forms.login.fields[0]");
+    });
   });
 });
 

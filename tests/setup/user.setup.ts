@@ -28,10 +28,13 @@ test("create a synthetic user and save its signed-in state", async ({
     { mode: 0o600 },
   );
 
+  const login = app.backend?.login;
+  // With auth "backend" but no BACKEND_URL there is no backend to sign in through: Supabase Auth.
+  const throughBackend =
+    app.auth === "backend" && login !== undefined && Boolean(target.backendUrl);
   const session =
-    await test.step(`sign in through ${app.auth === "backend" ? "the backend API" : "Supabase Auth"}`, async () => {
-      const login = app.backend?.login;
-      if (app.auth === "backend" && login && target.backendUrl) {
+    await test.step(`sign in through ${throughBackend ? "the backend API" : "Supabase Auth"}`, async () => {
+      if (throughBackend && login) {
         const backend = await playwright.request.newContext({ baseURL: target.backendUrl });
         try {
           const response = await backend.post(login.path, {
