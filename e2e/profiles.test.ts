@@ -118,6 +118,39 @@ describe("the ssr app shape with contract/examples/ssr.ts", () => {
     );
   });
 
+  test("a landing text already on the form page proves nothing and fails naming the field", async () => {
+    const file = await variant(
+      "landing-on-form",
+      `forms: { ...app.forms, signUp: { ...app.forms.signUp, lands: { text: "Repeat Password" } } }`,
+    );
+    const run = await runSuite({ ...env, SYNTHETIC_APP: file }, [
+      "--project=browser",
+      "--grep=sign up through",
+    ]);
+    assert.deepEqual(failingProjects(run), ["browser"], describeRun(run));
+    assert.match(
+      run.tests.flatMap((t) => t.errors).join("\n"),
+      /forms\.signUp\.lands text "Repeat Password" is already on \/auth\/sign-up before submitting/,
+    );
+  });
+
+  test("a sign-out that leaves the user signed in fails, even when the landing text is on every page", async () => {
+    // Clicking the heading signs nobody out; "Acme Notes" is in every page's header.
+    const file = await variant(
+      "no-sign-out",
+      `signedIn: { ...app.signedIn, signOut: { locator: { css: "h1" }, lands: { text: "Acme Notes" } }, signedOutLands: { text: "Acme Notes" } }`,
+    );
+    const run = await runSuite({ ...env, SYNTHETIC_APP: file }, [
+      "--project=browser",
+      "--grep=then sign out",
+    ]);
+    assert.deepEqual(failingProjects(run), ["browser"], describeRun(run));
+    assert.match(
+      run.tests.flatMap((t) => t.errors).join("\n"),
+      /after sign-out signedIn\.proofs\[0\] still shows the user's email/,
+    );
+  });
+
   test("rls-disabled on the owner table fails security; the public-read table is no finding", async () => {
     await stack.faults.set("rls-disabled");
     try {
