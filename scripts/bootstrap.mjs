@@ -22,7 +22,7 @@ function run(command, args, options = {}) {
  * a few words when it failed (not the tool's stack traces), then the next
  * attempt is tried.
  */
-export function attempt(title, command, args, options = {}) {
+function attempt(title, command, args, options = {}) {
   say(`${title}…`);
   const result = spawnSync(command, args, { cwd: ROOT, encoding: "utf8", ...options });
   if (result.status === 0) {

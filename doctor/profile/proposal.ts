@@ -1,4 +1,5 @@
 import type { FieldValue } from "../../contract/profile.ts";
+import { supabaseStorageKey } from "../../target/supabase-client.ts";
 import type { FoundField, FoundForm } from "./forms.ts";
 import { passwordForms, type SeenPage } from "./pages.ts";
 
@@ -111,7 +112,7 @@ export interface SkeletonContext {
 /** The proposal as the source of a profile module; it validates as written, TODOs and all. */
 export function renderSkeleton(proposal: Proposal, context: SkeletonContext): string {
   const host = new URL(context.frontendUrl).host;
-  const storageKey = `sb-${new URL(context.supabaseUrl).hostname.split(".")[0]}-auth-token`;
+  const storageKey = supabaseStorageKey(context.supabaseUrl);
   const loginPath = proposal.login?.path ?? "/login";
   const lines = [
     `// Proposed by \`npm run doctor\` from the HTML of ${new URL(context.frontendUrl).origin}.`,
