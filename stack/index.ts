@@ -24,3 +24,6 @@ export const bootStack: typeof Stack.bootStack = async (options) =>
 
 export const startPostgres: typeof Postgres.startPostgres = async (options) =>
   (await import("./src/postgres.ts")).startPostgres(options);
+
+/** Lays down a fresh Supabase project's database shape (roles, auth, extensions, grants) on `client`. */
+export { applySupabaseShape } from "./src/supabase/database.ts";
