@@ -1,5 +1,4 @@
 import { defineApp } from "./profile.ts";
-import { expectedSchema } from "./schema.ts";
 
 // The reference stack's app (`STACK_APP=spa`, the default) as its profile:
 // sign-up and sign-in through the backend's own endpoints, the session in
@@ -71,5 +70,4 @@ export default defineApp({
       writableColumn: "full_name",
     },
   ],
-  schema: expectedSchema,
 });

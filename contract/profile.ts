@@ -1,5 +1,5 @@
+import { posix } from "node:path";
 import { z } from "zod";
-import type { SchemaManifest } from "../schema/manifest.ts";
 
 // The app profile: everything the suite needs to know about the team's app,
 // as data. One typed module per app (contract/app.ts is the reference
@@ -161,12 +161,48 @@ const profileSchema = z
     /** Optional: an app with no backend of its own leaves it out. */
     backend: backend.optional(),
     tables: z.array(table),
-    /** The app's migrations folder, from the project root (what schema:restore re-applies). */
+    /** The app's migrations folder, from the project root: the source of the expected schema. */
     migrations: z.string().min(1).default("supabase/migrations"),
-    schema: z.custom<SchemaManifest>(
-      (value) => typeof value === "object" && value !== null && "tables" in value,
-      "must be a schema manifest (tables, functions, triggers)",
-    ),
+    /**
+     * The schema check. The expected schema is the snapshot `npm run
+     * schema:snapshot` writes from the migrations; what is here only adjusts it.
+     */
+    schema: z
+      .preprocess(
+        (value) =>
+          value && typeof value === "object" && "tables" in value && !("snapshot" in value)
+            ? { legacyManifest: true }
+            : value,
+        z
+          .object({
+            /** The snapshot file, from the project root. Default: schema-snapshot.json beside the migrations folder. */
+            snapshot: z.string().min(1).optional(),
+            /** The schemas the app owns, compared in full. Default: public and every declared table's schema. */
+            schemas: z.array(z.string().min(1)).optional(),
+            /** Objects never compared, by subject or object; `*` matches any text ("table public.audit_*"). */
+            ignore: z.array(z.string().min(1)).default([]),
+            /** Differences accepted as they are: by subject, optionally one kind, or one found value. */
+            accept: z
+              .array(
+                z
+                  .object({
+                    subject: z.string().min(1),
+                    kind: z.string().min(1).optional(),
+                    found: z.string().optional(),
+                  })
+                  .strict(),
+              )
+              .default([]),
+            legacyManifest: z
+              .never({
+                error:
+                  "is a hand-written manifest (tables, functions, triggers): the expected schema now comes from the migrations. Run npm run schema:snapshot and keep only overrides here (ignore, accept)",
+              })
+              .optional(),
+          })
+          .strict(),
+      )
+      .default({ ignore: [], accept: [] }),
   })
   .strict()
   .superRefine((profile, ctx) => {
@@ -197,6 +233,17 @@ const profileSchema = z
   });
 
 export type AppProfileInput = z.input<typeof profileSchema>;
+
+/** Where the profile's expected schema lives and which schemas it covers, defaults filled in. */
+export function schemaTarget(profile: AppProfile): { snapshot: string; schemas: string[] } {
+  const snapshot =
+    profile.schema.snapshot ??
+    posix.join(posix.dirname(profile.migrations.replace(/\/+$/, "")), "schema-snapshot.json");
+  const schemas =
+    profile.schema.schemas ??
+    [...new Set(["public", ...profile.tables.map((table) => table.schema)])].sort();
+  return { snapshot, schemas };
+}
 export type AppProfile = z.output<typeof profileSchema>;
 
 /** Types a profile module's default export (the typing helps an editor; validation is at load). */

@@ -56,7 +56,9 @@ const ENDPOINTS: Record<Endpoint, string> = {
 export const NOT_APPLICABLE = {
   noBackend: "no backend configured (BACKEND_URL is unset)",
   noBackendInProfile: "no backend configured (the app profile declares none)",
-  noSchema: "the app profile's schema manifest declares no tables, functions or triggers",
+  noSchema: "the schema snapshot declares no tables, views, functions or triggers",
+  noSnapshot: (file: string) =>
+    `there is no schema snapshot at ${file}: run npm run schema:snapshot to make one from the migrations`,
   undeclared: (endpoint: Endpoint) =>
     `the app profile declares no ${ENDPOINTS[endpoint]} (backend.${endpoint})`,
 } as const;

@@ -1,4 +1,4 @@
-import type { FoundSchema, SchemaManifest } from "./manifest.ts";
+import type { Aspect, InspectedSchema, SchemaSnapshot } from "./snapshot.ts";
 
 export interface DataApiTarget {
   supabaseUrl: string;
@@ -10,38 +10,86 @@ interface PostgrestError {
   message?: string;
 }
 
+/** What the Data API cannot show, and so what a check without SUPABASE_DB_URL does not compare. */
+const CATALOG_ONLY: Aspect[] = [
+  "defaults",
+  "constraints",
+  "indexes",
+  "rls",
+  "policies",
+  "grants",
+  "functions",
+  "triggers",
+  "enums",
+  "extensions",
+];
+
 /**
- * Inspects tables and columns through the Data API with the service-role key:
- * `select=<columns>&limit=0` per table (PGRST205 = table missing, 42703 =
- * column missing, then each column is probed alone to name every missing one),
- * and types and nullability from the OpenAPI description when it is served.
+ * Inspects the expected tables and views through the Data API with the
+ * service-role key, as the app reaches them: `select=<columns>&limit=0` per
+ * relation (PGRST205 = missing, 42703 = a column missing, then each column
+ * alone to name every missing one), and types and nullability from the
+ * OpenAPI description when it is served. Everything else is unchecked.
  */
 export async function inspectViaDataApi(
-  manifest: SchemaManifest,
+  expected: SchemaSnapshot,
   target: DataApiTarget,
-): Promise<FoundSchema> {
+): Promise<InspectedSchema> {
   const openApi = await fetchOpenApi(target);
-  const found: FoundSchema = { tables: {} };
-  for (const table of manifest.tables) {
-    const names = table.columns.map((column) => column.name);
-    const all = await probe(target, table.schema, table.name, names);
+  const found: InspectedSchema = {
+    schemas: expected.schemas,
+    tables: {},
+    views: {},
+    functions: {},
+    sequences: {},
+    triggers: {},
+    enums: {},
+    extensions: {},
+    source: "Data API",
+    unchecked: Object.fromEntries(
+      CATALOG_ONLY.map((aspect) => [aspect, "the Data API does not show it (set SUPABASE_DB_URL)"]),
+    ),
+  };
+  const notExposed: string[] = [];
+  for (const [key, table] of Object.entries(expected.tables)) {
+    const [schema = "public", name = key] = key.split(/\.(.*)/s);
+    const names = Object.keys(table.columns);
+    const all = await probe(target, schema, name, names);
     if (all.kind === "table-missing") continue;
+    if (all.kind === "not-exposed") {
+      notExposed.push(schema);
+      found.tables[key] = { ...table };
+      continue;
+    }
     let present = names;
     if (all.kind === "column-missing") {
-      const each = await Promise.all(
-        names.map((name) => probe(target, table.schema, table.name, [name])),
-      );
+      const each = await Promise.all(names.map((column) => probe(target, schema, name, [column])));
       present = names.filter((_name, index) => each[index]?.kind === "ok");
     }
-    const definition = openApi?.definitions?.[table.name];
-    const columns: FoundSchema["tables"][string]["columns"] = {};
-    for (const name of present) {
-      const property = definition?.properties?.[name];
-      columns[name] = definition
-        ? { type: property?.format, nullable: !(definition.required ?? []).includes(name) }
-        : {};
+    // OpenAPI describes the first exposed schema; others are named schema.table there, if at all.
+    const definition =
+      openApi?.definitions?.[schema === "public" ? name : key] ?? openApi?.definitions?.[key];
+    const columns: InspectedSchema["tables"][string]["columns"] = {};
+    for (const column of present) {
+      const want = table.columns[column];
+      if (!want) continue;
+      const property = definition?.properties?.[column];
+      columns[column] = definition
+        ? {
+            type: property?.format ?? "",
+            nullable: !(definition.required ?? []).includes(column),
+          }
+        : { type: "", nullable: want.nullable };
     }
-    found.tables[`${table.schema}.${table.name}`] = { columns };
+    found.tables[key] = { ...table, columns };
+  }
+  for (const [key, view] of Object.entries(expected.views)) {
+    const [schema = "public", name = key] = key.split(/\.(.*)/s);
+    const result = await probe(target, schema, name, ["*"]);
+    if (result.kind !== "table-missing") found.views[key] = view;
+  }
+  if (notExposed.length > 0) {
+    found.unchecked.tables = `schema ${[...new Set(notExposed)].join(", ")} is not exposed through the Data API`;
   }
   return found;
 }
@@ -49,6 +97,7 @@ export async function inspectViaDataApi(
 type ProbeResult =
   | { kind: "ok" }
   | { kind: "table-missing" }
+  | { kind: "not-exposed" }
   | { kind: "column-missing"; message: string };
 
 async function probe(
@@ -67,6 +116,7 @@ async function probe(
   }
   const body = (await response.json().catch(() => ({}))) as PostgrestError;
   if (body.code === "PGRST205" || body.code === "42P01") return { kind: "table-missing" };
+  if (body.code === "PGRST106") return { kind: "not-exposed" };
   if (body.code === "42703") return { kind: "column-missing", message: body.message ?? "" };
   throw new Error(
     `Data API answered ${response.status}${body.code ? ` ${body.code}` : ""} for ${schema}.${table}: ${body.message ?? "no message"}`,

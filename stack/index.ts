@@ -17,6 +17,7 @@ export {
   parseFaultSpec,
 } from "./src/faults.ts";
 export { FREE_PORTS } from "./src/ports.ts";
+export type { RunningPostgres } from "./src/postgres.ts";
 export type { RunningStack } from "./src/stack.ts";
 
 export const bootStack: typeof Stack.bootStack = async (options) =>

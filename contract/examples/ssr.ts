@@ -1,5 +1,4 @@
 import { defineApp } from "../profile.ts";
-import { ssrSchema } from "./ssr-schema.ts";
 
 // A Next.js + @supabase/ssr starter, as the reference stack serves it with
 // STACK_APP=ssr: sign-up and sign-in straight through Supabase Auth from the
@@ -62,6 +61,5 @@ export default defineApp({
     },
     { name: "profiles", access: "public-read", ownerColumn: "id", writableColumn: "full_name" },
   ],
-  schema: ssrSchema,
   migrations: "stack/apps/ssr/migrations",
 });

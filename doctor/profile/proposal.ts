@@ -139,9 +139,9 @@ export function renderSkeleton(proposal: Proposal, context: SkeletonContext): st
     ...(context.backend
       ? [`  backend: { health: ${JSON.stringify(context.backend.health)} },`]
       : []),
-    "  // TODO: the tables the app keeps per user, and the schema manifest they follow.",
+    "  // TODO: the tables the app keeps per user. The expected schema comes from the",
+    "  // migrations: run npm run schema:snapshot (migrations default: supabase/migrations).",
     "  tables: [],",
-    "  schema: { tables: [], functions: [], triggers: [] },",
     "});",
   ];
   return `${lines.join("\n")}\n`;

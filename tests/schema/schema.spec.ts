@@ -1,45 +1,57 @@
+import { readFile } from "node:fs/promises";
 import { app } from "../../contract/index.ts";
+import { schemaTarget } from "../../contract/profile.ts";
 import { NOT_APPLICABLE } from "../../contract/vocabulary.ts";
 import { expect, test } from "../../fixtures/index.ts";
-import { inspectViaCatalog } from "../../schema/catalog.ts";
+import { connectCatalog, inspectCatalog } from "../../schema/catalog.ts";
 import { inspectViaDataApi } from "../../schema/data-api.ts";
-import { diffSchema, formatDrift } from "../../schema/diff.ts";
-import type { Drift } from "../../schema/manifest.ts";
+import { type Drift, diffSchema, formatDrift, mergeDrift } from "../../schema/diff.ts";
+import { type InspectedSchema, parseSnapshot } from "../../schema/snapshot.ts";
 
-test("the database schema matches the manifest", {
+const { snapshot: snapshotFile } = schemaTarget(app);
+
+test("the database schema matches the snapshot of the migrations", {
   tag: ["@critical", "@smoke", "@readonly"],
 }, async ({ target }) => {
+  const text = await readFile(snapshotFile, "utf8").catch(() => undefined);
+  test.skip(text === undefined, NOT_APPLICABLE.noSnapshot(snapshotFile));
+  const expected = parseSnapshot(text ?? "", snapshotFile);
   const declared =
-    app.schema.tables.length +
-    (app.schema.functions?.length ?? 0) +
-    (app.schema.triggers?.length ?? 0);
-  // A manifest that names nothing checks nothing: skipped, never passed.
+    Object.keys(expected.tables).length +
+    Object.keys(expected.views).length +
+    Object.keys(expected.functions).length +
+    Object.keys(expected.triggers).length;
+  // A snapshot that names nothing checks nothing: skipped, never passed.
   test.skip(declared === 0, NOT_APPLICABLE.noSchema);
+  const overrides = app.schema;
   const drift: Drift[] = [];
-  const sources: string[] = [];
+  let seen: Pick<InspectedSchema, "source" | "unchecked"> | undefined;
   await test.step("tables and columns through the Data API", async () => {
-    const found = await inspectViaDataApi(app.schema, target);
-    drift.push(...diffSchema(app.schema, found));
-    sources.push("Data API");
+    const found = await inspectViaDataApi(expected, target);
+    drift.push(...diffSchema(expected, found, overrides));
+    seen = found;
   });
   if (target.dbUrl) {
     const dbUrl = target.dbUrl;
-    await test.step("RLS, policies, trigger and function from the catalogs", async () => {
-      const found = await inspectViaCatalog(app.schema, dbUrl);
-      const seen = new Set(drift.map((item) => `${item.kind}|${item.subject}`));
-      for (const item of diffSchema(app.schema, found)) {
-        if (!seen.has(`${item.kind}|${item.subject}`)) drift.push(item);
+    await test.step("constraints, RLS, policies, grants, functions and triggers from the catalogs", async () => {
+      const client = await connectCatalog(dbUrl);
+      try {
+        const found = await inspectCatalog(client, { schemas: expected.schemas });
+        const all = mergeDrift(diffSchema(expected, found, overrides), drift);
+        drift.splice(0, drift.length, ...all);
+        seen = { source: "Postgres catalogs", unchecked: found.unchecked };
+      } finally {
+        await client.end();
       }
-      sources.push("Postgres catalogs");
     });
   } else {
     test.info().annotations.push({
       type: "partial check",
       description:
-        "SUPABASE_DB_URL is not set: RLS, policies, triggers and functions were not inspected",
+        "SUPABASE_DB_URL is not set: constraints, RLS, policies, grants, functions and triggers were not inspected",
     });
   }
-  const report = formatDrift(drift, sources.join(" + "));
+  const report = formatDrift(drift, seen ?? { source: "Data API", unchecked: {} });
   await test.info().attach("schema-drift-report", { body: report, contentType: "text/plain" });
   if (drift.length > 0) {
     await test.info().attach("schema-drift.json", {
@@ -47,5 +59,5 @@ test("the database schema matches the manifest", {
       contentType: "application/json",
     });
   }
-  expect(drift, report).toEqual([]);
+  expect(drift.length, report).toBe(0);
 });
