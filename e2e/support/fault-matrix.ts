@@ -21,13 +21,13 @@ export const DATABASE_AND_AUTH_FAULTS: MatrixRow[] = [
   {
     fault: "schema-erased",
     failing: ["api", "browser", "schema", "security"],
-    message: ["schema", /table missing: public\.profiles/],
+    message: ["schema", /table missing: table public\.profiles/],
   },
   {
     fault: "column-missing",
     failing: ["api", "browser", "schema", "security", "setup", "supabase"],
     notRun: ["browser"],
-    message: ["schema", /column missing: public\.profiles\.full_name/],
+    message: ["schema", /column missing: column public\.profiles\.full_name/],
   },
   {
     fault: "trigger-missing",
@@ -44,6 +44,42 @@ export const DATABASE_AND_AUTH_FAULTS: MatrixRow[] = [
     failing: ["api", "security", "setup", "supabase"],
     notRun: ["browser"],
     message: ["supabase", /503|unavailable/i],
+  },
+];
+
+/** Partial drift made behind the suite's back: the schema project names each, riskiest first. */
+export const DRIFT_FAULTS: MatrixRow[] = [
+  {
+    fault: "trigger-disabled",
+    failing: ["api", "browser", "schema"],
+    message: [
+      "schema",
+      /riskiest: \[sign-up\] trigger disabled: trigger on_auth_user_created on auth\.users/,
+    ],
+  },
+  {
+    fault: "policy-widened",
+    failing: ["schema", "security"],
+    message: [
+      "schema",
+      /riskiest: \[security\] policy changed: policy "Profiles are viewable by their owner" on public\.profiles\n[^]*found: +FOR SELECT TO authenticated USING true/,
+    ],
+  },
+  {
+    fault: "grant-revoked",
+    failing: ["api", "browser", "schema", "security"],
+    message: [
+      "schema",
+      /grant missing: grants on public\.profiles to authenticated\n[^]*\(SELECT revoked\)/,
+    ],
+  },
+  {
+    fault: "constraints-dropped",
+    failing: ["schema"],
+    message: [
+      "schema",
+      /constraint changed: constraint profiles_id_fkey on public\.profiles\n +expected: FOREIGN KEY \(id\) REFERENCES auth\.users\(id\) ON DELETE CASCADE\n +found: +FOREIGN KEY \(id\) REFERENCES auth\.users\(id\)\n/,
+    ],
   },
 ];
 

@@ -11,6 +11,13 @@ import { applyMigrations, resetPublicSchema } from "./supabase/database.ts";
 
 const DROP_FULL_NAME = "alter table public.profiles drop column if exists full_name";
 const DROP_TRIGGER = "drop trigger if exists on_auth_user_created on auth.users";
+const DISABLE_TRIGGER = "alter table auth.users disable trigger on_auth_user_created";
+const widen = (table: string, policy: string) => `
+    drop policy "${policy}" on public.${table};
+    create policy "${policy}" on public.${table} for select to authenticated using (true);`;
+const withoutCascade = (table: string, column: string) => `
+    alter table public.${table} drop constraint ${table}_${column}_fkey,
+      add constraint ${table}_${column}_fkey foreign key (${column}) references auth.users (id);`;
 const DROP_PROFILES = `
     drop table if exists public.profiles cascade;
     drop function if exists public.handle_new_user() cascade;`;
@@ -22,6 +29,12 @@ const DATABASE_FAULTS: Record<AppName, Partial<Record<FaultName, string>>> = {
     "column-missing": DROP_FULL_NAME,
     "trigger-missing": DROP_TRIGGER,
     "rls-disabled": "alter table public.profiles disable row level security",
+    "trigger-disabled": DISABLE_TRIGGER,
+    "policy-widened": widen("profiles", "Profiles are viewable by their owner"),
+    "grant-revoked": "revoke select on public.profiles from authenticated",
+    "constraints-dropped": `
+    alter table public.profiles drop constraint profiles_email_key,
+      drop constraint profiles_full_name_length;${withoutCascade("profiles", "id")}`,
   },
   // ssr's profiles are public to read by design, so rls-disabled targets the
   // table whose privacy RLS alone keeps: public.notes (owner-only). Its schema
@@ -32,6 +45,11 @@ const DATABASE_FAULTS: Record<AppName, Partial<Record<FaultName, string>>> = {
     "column-missing": DROP_FULL_NAME,
     "trigger-missing": DROP_TRIGGER,
     "rls-disabled": "alter table public.notes disable row level security",
+    "trigger-disabled": DISABLE_TRIGGER,
+    "policy-widened": widen("notes", "Users can view their own notes."),
+    "grant-revoked": "revoke select on public.notes from authenticated",
+    "constraints-dropped": `
+    alter table public.profiles drop constraint profiles_username_key;${withoutCascade("notes", "user_id")}`,
   },
 };
 

@@ -8,6 +8,10 @@ export const FAULT_NAMES = [
   "column-missing",
   "trigger-missing",
   "rls-disabled",
+  "trigger-disabled",
+  "policy-widened",
+  "grant-revoked",
+  "constraints-dropped",
   "auth-503",
   "register-500",
   "backend-latency",
@@ -24,6 +28,12 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
   "column-missing": "column public.profiles.full_name is dropped",
   "trigger-missing": "trigger on_auth_user_created on auth.users is dropped",
   "rls-disabled": "row level security is disabled on public.profiles (ssr: on public.notes)",
+  "trigger-disabled": "trigger on_auth_user_created on auth.users is disabled (still there)",
+  "policy-widened":
+    "the owner-only select policy is replaced by one of the same name that lets every signed-in user read every row (ssr: on public.notes)",
+  "grant-revoked": "select on public.profiles is revoked from authenticated (ssr: on public.notes)",
+  "constraints-dropped":
+    "public.profiles loses its unique and check constraints and the cascade of its foreign key (ssr: profiles' unique username, notes' cascade)",
   "auth-503": "Supabase Auth (/auth/v1) answers 503 to every request",
   "register-500": "POST /api/auth/register answers 500 (ssr: Supabase Auth's POST /auth/v1/signup)",
   "backend-latency": "every backend response is delayed by N ms (value, default 1500)",

@@ -353,6 +353,13 @@ describe("faults in the ssr shape", () => {
       "select exists (select 1 from pg_trigger where tgname = 'on_auth_user_created') as ok",
     "rls-disabled":
       "select coalesce((select relrowsecurity from pg_class where oid = to_regclass('public.notes')), false) as ok",
+    "trigger-disabled":
+      "select exists (select 1 from pg_trigger where tgname = 'on_auth_user_created' and tgenabled <> 'D') as ok",
+    "policy-widened":
+      "select exists (select 1 from pg_policies where policyname = 'Users can view their own notes.' and qual <> 'true') as ok",
+    "grant-revoked": "select has_table_privilege('authenticated', 'public.notes', 'select') as ok",
+    "constraints-dropped":
+      "select exists (select 1 from pg_constraint where conname = 'profiles_username_key') and exists (select 1 from pg_constraint where conname = 'notes_user_id_fkey' and confdeltype = 'c') as ok",
   } as const;
 
   for (const fault of Object.keys(catalog) as Array<keyof typeof catalog>) {

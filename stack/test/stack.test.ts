@@ -133,12 +133,23 @@ describe("each fault really happens, and clearing it restores health", () => {
       "select exists (select 1 from information_schema.columns where table_schema = 'public' and table_name = 'profiles' and column_name = 'full_name') as ok",
     trigger: "select exists (select 1 from pg_trigger where tgname = 'on_auth_user_created') as ok",
     rls: "select coalesce((select relrowsecurity from pg_class where oid = to_regclass('public.profiles')), false) as ok",
+    triggerEnabled:
+      "select exists (select 1 from pg_trigger where tgname = 'on_auth_user_created' and tgenabled <> 'D') as ok",
+    policy:
+      "select exists (select 1 from pg_policies where policyname = 'Profiles are viewable by their owner' and qual <> 'true') as ok",
+    grant: "select has_table_privilege('authenticated', 'public.profiles', 'select') as ok",
+    constraints:
+      "select exists (select 1 from pg_constraint where conname = 'profiles_email_key') and exists (select 1 from pg_constraint where conname = 'profiles_id_fkey' and confdeltype = 'c') as ok",
   };
   for (const [fault, query] of [
     ["schema-erased", catalog.profiles],
     ["column-missing", catalog.fullName],
     ["trigger-missing", catalog.trigger],
     ["rls-disabled", catalog.rls],
+    ["trigger-disabled", catalog.triggerEnabled],
+    ["policy-widened", catalog.policy],
+    ["grant-revoked", catalog.grant],
+    ["constraints-dropped", catalog.constraints],
   ] as const) {
     test(`${fault} changes the schema for real, and clearing it restores it`, async () => {
       const before = await sql<{ ok: boolean }>(stack.urls.db, query);
