@@ -47,7 +47,10 @@ export async function inspectViaDataApi(
     extensions: {},
     source: "Data API",
     unchecked: Object.fromEntries(
-      CATALOG_ONLY.map((aspect) => [aspect, "the Data API does not show it (set SUPABASE_DB_URL)"]),
+      CATALOG_ONLY.map((aspect) => [
+        aspect,
+        "the Data API does not show them (set SUPABASE_DB_URL)",
+      ]),
     ),
   };
   const notExposed: string[] = [];

@@ -534,11 +534,16 @@ export function formatDrift(
   found: Pick<InspectedSchema, "source" | "unchecked">,
 ): string {
   const unchecked = Object.entries(found.unchecked);
+  const byReason = new Map<string, string[]>();
+  for (const [aspect, reason] of unchecked)
+    byReason.set(reason, [...(byReason.get(reason) ?? []), aspect]);
   const notChecked =
     unchecked.length === 0
       ? ""
-      : `\n\nNot checked (${unchecked.length} aspect${unchecked.length === 1 ? "" : "s"}):\n${unchecked
-          .map(([aspect, reason]) => `  - ${aspect}: ${reason}`)
+      : `\n\nNot checked (${unchecked.length} aspect${unchecked.length === 1 ? "" : "s"}):\n${[
+          ...byReason,
+        ]
+          .map(([reason, aspects]) => `  - ${aspects.join(", ")}: ${reason}`)
           .join("\n")}`;
   if (drift.length === 0)
     return `Schema matches the snapshot (${found.source})${unchecked.length > 0 ? ", in what could be checked" : ""}.${notChecked}`;
