@@ -197,35 +197,48 @@ describe("commands against the reference stack", () => {
     } finally {
       await client.end();
     }
-    const refused = await tsx("scripts/schema-restore.ts", [], {
+    const refused = await tsx("scripts/schema-restore.ts", ["--apply"], {
       ...env,
       SYNTHETIC_ENV: "production",
     });
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /refusing .* without --allow-production/);
 
-    const restored = await tsx("scripts/schema-restore.ts", [], env);
+    const dry = await tsx("scripts/schema-restore.ts", [], env);
+    assert.equal(dry.code, 1, dry.stdout + dry.stderr);
+    assert.match(dry.stdout, /apply\n\s+create table "public"\."profiles"/);
+    assert.match(dry.stdout, /CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth\.users/);
+    assert.match(dry.stdout, /Dry run: nothing changed/);
+
+    const restored = await tsx("scripts/schema-restore.ts", ["--apply"], env);
     assert.equal(restored.code, 0, restored.stdout + restored.stderr);
-    assert.match(restored.stdout, /applied\s+20250101000000_create_profiles\.sql/);
-    assert.match(restored.stdout, /Schema matches the manifest/);
-    assert.ok(!restored.stdout.includes(stack.urls.db), "the database URL was printed");
+    assert.match(restored.stdout, /applied\s+create table "public"\."profiles"/);
+    assert.match(restored.stdout, /Schema matches/);
+    for (const output of [dry.stdout, restored.stdout, refused.stderr]) {
+      assert.ok(!output.includes(stack.urls.db), "the database URL was printed");
+      assert.ok(!output.includes(new URL(stack.urls.db).password), "the password was printed");
+    }
 
     const again = await tsx("scripts/schema-restore.ts", [], env);
-    assert.equal(again.code, 0);
-    assert.match(again.stdout, /already present\s+20250101000000_create_profiles\.sql/);
+    assert.equal(again.code, 0, again.stdout);
+    assert.match(again.stdout, /Nothing to restore/);
   });
 
-  test("schema:restore says what it cannot fix", async () => {
+  test("schema:restore leaves what may hold data, and says so", async () => {
     const client = new pg.Client(stack.urls.db);
     await client.connect();
     try {
-      await client.query("alter table public.profiles drop column full_name");
-      const result = await tsx("scripts/schema-restore.ts", [], env);
-      assert.equal(result.code, 1);
-      assert.match(result.stdout, /column missing: public\.profiles\.full_name/);
-      assert.match(result.stdout, /Write a migration/);
+      await client.query("alter table public.profiles add column nickname text default 'kept'");
+      const result = await tsx("scripts/schema-restore.ts", ["--apply"], env);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(
+        result.stdout,
+        /left alone: column public\.profiles\.nickname is not in the migrations; left in place, it may hold data/,
+      );
+      assert.match(result.stdout, /nickname/);
+      assert.match(result.stdout, /left alone on purpose or could not be applied/);
     } finally {
-      await client.query("alter table public.profiles add column full_name text");
+      await client.query("alter table public.profiles drop column nickname");
       await client.end();
     }
   });

@@ -71,6 +71,21 @@ export function diffSchema(
     }
     diffTable(name, table, actual, found, add);
   }
+  // A table made outside the migrations: exposed to the API roles by Supabase's
+  // default grants, readable by anyone when its row level security is off.
+  if (found.source === "Postgres catalogs" && seen("tables"))
+    for (const [name, table] of Object.entries(found.tables)) {
+      if (expected.tables[name]) continue;
+      const open = seen("rls") && !table.rls.enabled;
+      add({
+        kind: "table unexpected",
+        object: name,
+        subject: `table ${name}`,
+        expected: "no such table (not in the migrations)",
+        found: open ? "table with row level security disabled" : "table",
+        risk: open ? "security" : "data",
+      });
+    }
 
   for (const [name, view] of Object.entries(expected.views)) {
     const actual = found.views[name];
@@ -242,6 +257,21 @@ function diffTable(
         risk: "data",
       });
   }
+  if (seen("columns"))
+    for (const [column, have] of Object.entries(actual.columns)) {
+      if (table.columns[column]) continue;
+      // Inserts that do not name it (the sign-up trigger's, the app's) fail.
+      const required =
+        catalogs && !have.nullable && !have.default && !have.identity && !have.generated;
+      add({
+        kind: "column unexpected",
+        object: name,
+        subject: `column ${name}.${column}`,
+        expected: "no such column (not in the migrations)",
+        found: `${have.type} column${required ? ", not null without a default" : ""}`,
+        risk: required ? "app" : "data",
+      });
+    }
   if (!catalogs) return;
   if (seen("constraints")) {
     for (const [constraint, want] of Object.entries(table.constraints)) {

@@ -101,6 +101,28 @@ describe("schema drift against the snapshot", () => {
     );
   });
 
+  test("a column or table made outside the migrations is named; required or unprotected ones rank higher", () => {
+    const found = healthy();
+    const table = profiles(found);
+    table.columns.nickname = { type: "text", nullable: true };
+    table.columns.tenant = { type: "uuid", nullable: false };
+    found.tables["public.scratch"] = {
+      ...structuredClone(table),
+      rls: { enabled: false, forced: false },
+    };
+    found.tables["public.audit"] = structuredClone(table);
+    const drift = diffSchema(expected(), found).filter((item) => item.kind.endsWith("unexpected"));
+    assert.deepEqual(
+      drift.map((item) => `${item.risk} | ${item.kind}: ${item.subject} | ${item.found}`),
+      [
+        "security | table unexpected: table public.scratch | table with row level security disabled",
+        "app | column unexpected: column public.profiles.tenant | uuid column, not null without a default",
+        "data | table unexpected: table public.audit | table",
+        "data | column unexpected: column public.profiles.nickname | text column",
+      ],
+    );
+  });
+
   test("another trigger on auth.users is a sign-up risk", () => {
     const found = healthy();
     found.triggers["audit on auth.users"] = {
