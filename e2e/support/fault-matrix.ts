@@ -62,7 +62,7 @@ export const DRIFT_FAULTS: MatrixRow[] = [
     failing: ["schema", "security"],
     message: [
       "schema",
-      /riskiest: \[security\] policy changed: policy "Profiles are viewable by their owner" on public\.profiles\n[^]*found: +FOR SELECT TO authenticated USING true/,
+      /riskiest: \[security\] policy changed: policy "Profiles are viewable by their owner" on public\.profiles\n[\s\S]*found: +FOR SELECT TO authenticated USING true/,
     ],
   },
   {
@@ -70,7 +70,7 @@ export const DRIFT_FAULTS: MatrixRow[] = [
     failing: ["api", "browser", "schema", "security"],
     message: [
       "schema",
-      /grant missing: grants on public\.profiles to authenticated\n[^]*\(SELECT revoked\)/,
+      /grant missing: grants on public\.profiles to authenticated\n[\s\S]*\(SELECT revoked\)/,
     ],
   },
   {
