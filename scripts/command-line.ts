@@ -1,3 +1,4 @@
+import path from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 
 type Options = NonNullable<ParseArgsConfig["options"]> & { help: { type: "boolean" } };
@@ -26,4 +27,10 @@ export function parseCommandLine<const O extends Options>(
     process.exit(0);
   }
   return values;
+}
+
+/** A path as a command prints it: from the working directory when inside it, else absolute. */
+export function shownPath(where: string): string {
+  const relative = path.relative(process.cwd(), where);
+  return relative && !relative.startsWith("..") ? relative : where;
 }

@@ -18,7 +18,7 @@ import {
 import { MigrationError, withScratchDatabase } from "../schema/scratch.ts";
 import type { SchemaSnapshot } from "../schema/snapshot.ts";
 import { ConfigError, loadDotenv } from "../target/config.ts";
-import { parseCommandLine } from "./command-line.ts";
+import { parseCommandLine, shownPath } from "./command-line.ts";
 
 const USAGE = `Usage: npm run schema:restore -- [--apply] [--allow-production] [--migrations DIR] [--sql FILE]
 
@@ -97,9 +97,8 @@ async function main(): Promise<number> {
   const app = await loadAppProfile();
   const { schemas } = schemaTarget(app);
   const dir = path.resolve(values.migrations ?? app.migrations);
-  const shown = (where: string) => path.relative(process.cwd(), where) || where;
   say(
-    `Schema restore for the ${env} database (SUPABASE_DB_URL), schemas ${schemas.join(", ")}, from ${shown(dir)}`,
+    `Schema restore for the ${env} database (SUPABASE_DB_URL), schemas ${schemas.join(", ")}, from ${shownPath(dir)}`,
   );
 
   return withScratchDatabase(dir, async (scratch) => {
@@ -113,7 +112,7 @@ async function main(): Promise<number> {
     if (values.sql) {
       const statements = steps.filter((step) => step.action === "apply").map((step) => step.sql);
       await writeFile(values.sql, `${statements.join("\n\n")}\n`);
-      say(`Wrote the statements to apply to ${shown(path.resolve(values.sql))}.`);
+      say(`Wrote the statements to apply to ${shownPath(path.resolve(values.sql))}.`);
     }
     if (!values.apply) {
       say("\nDry run: nothing changed. Run with --apply to make these changes.");

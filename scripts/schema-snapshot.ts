@@ -9,7 +9,7 @@ import { connectCatalog, inspectCatalog } from "../schema/catalog.ts";
 import { MigrationError, snapshotMigrations } from "../schema/scratch.ts";
 import { type SchemaSnapshot, serializeSnapshot } from "../schema/snapshot.ts";
 import { ConfigError, loadDotenv } from "../target/config.ts";
-import { parseCommandLine } from "./command-line.ts";
+import { parseCommandLine, shownPath } from "./command-line.ts";
 
 const USAGE = `Usage: npm run schema:snapshot -- [--check] [--migrations DIR] [--out FILE] [--from-db]
 
@@ -42,7 +42,6 @@ async function main(): Promise<void> {
   const target = schemaTarget(app);
   const dir = path.resolve(values.migrations ?? app.migrations);
   const file = path.resolve(values.out ?? target.snapshot);
-  const shown = (where: string) => path.relative(process.cwd(), where) || where;
   let snapshot: SchemaSnapshot;
   let from: string;
   if (values["from-db"]) {
@@ -70,24 +69,25 @@ async function main(): Promise<void> {
       if (error instanceof MigrationError) fail(error.message, 1);
       throw error;
     });
-    from = shown(dir);
+    from = shownPath(dir);
   }
   const text = serializeSnapshot(snapshot);
-  const counts = `${Object.keys(snapshot.tables).length} tables, ${Object.keys(snapshot.functions).length} functions, ${Object.keys(snapshot.triggers).length} triggers, schemas ${snapshot.schemas.join(", ")}`;
+  const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+  const counts = `${count(Object.keys(snapshot.tables).length, "table")}, ${count(Object.keys(snapshot.functions).length, "function")}, ${count(Object.keys(snapshot.triggers).length, "trigger")}, schemas ${snapshot.schemas.join(", ")}`;
   if (values.check) {
     const current = await readFile(file, "utf8").catch(() => undefined);
     if (current === undefined)
-      fail(`no schema snapshot at ${shown(file)}: run npm run schema:snapshot`, 1);
+      fail(`no schema snapshot at ${shownPath(file)}: run npm run schema:snapshot`, 1);
     if (current !== text)
       fail(
-        `${shown(file)} is stale against ${from}: run npm run schema:snapshot and commit the result`,
+        `${shownPath(file)} is stale against ${from}: run npm run schema:snapshot and commit the result`,
         1,
       );
-    process.stdout.write(`${shown(file)} is current (${counts}).\n`);
+    process.stdout.write(`${shownPath(file)} is current (${counts}).\n`);
     return;
   }
   await writeFile(file, text);
-  process.stdout.write(`Wrote ${shown(file)} from ${from} (${counts}).\n`);
+  process.stdout.write(`Wrote ${shownPath(file)} from ${from} (${counts}).\n`);
 }
 
 main().catch((error: unknown) => {
