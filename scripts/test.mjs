@@ -58,7 +58,18 @@ try {
 const args = process.argv.slice(2);
 const unitOnly = args.includes("--unit");
 const only = args.filter((arg) => arg !== "--unit");
-const files = only.length > 0 ? only : testFiles({ endToEnd: !unitOnly });
+// The longest files first (each a few minutes of suite runs), so the two
+// lanes end together instead of one waiting on a long file started last.
+const LONGEST = [
+  "e2e/faults-http.test.ts",
+  "e2e/faults-database.test.ts",
+  "e2e/profiles.test.ts",
+  "e2e/load-run.test.ts",
+  "e2e/faults-drift.test.ts",
+];
+const weight = (file) => (LONGEST.includes(file) ? LONGEST.indexOf(file) : LONGEST.length);
+const files =
+  only.length > 0 ? only : testFiles({ endToEnd: !unitOnly }).sort((a, b) => weight(a) - weight(b));
 
 let checks = true;
 if (only.length === 0) {

@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
 import { bootStack, FREE_PORTS, type RunningStack } from "../../stack/index.ts";
 import { newSupabaseClient } from "../../target/supabase-client.ts";
 import { failingProjects, runSuite, type SuiteRun } from "./run-suite.ts";
@@ -127,6 +130,23 @@ export const HTTP_FAULTS: MatrixRow[] = [
   },
 ];
 
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/**
+ * The reference profile with a shorter wait after a form is submitted: under
+ * a fault the browser journeys wait that long for a landing that never comes
+ * (15 s each by default). Healthy runs keep the profile as it ships.
+ */
+async function quickFailingProfile(dir: string): Promise<string> {
+  const file = path.join(dir, "app.ts");
+  const app = path.join(ROOT, "contract/app.ts");
+  await writeFile(
+    file,
+    `import app from ${JSON.stringify(app)};\nexport default { ...app, forms: { ...app.forms, submitTimeoutMs: 6_000 } };\n`,
+  );
+  return file;
+}
+
 /** Synthetic users still in the project: every test's fixture must have deleted its own, pass or fail. */
 async function leftoverUsers(stack: RunningStack): Promise<string[]> {
   const admin = newSupabaseClient(stack.urls.supabase, stack.keys.serviceRoleKey);
@@ -157,15 +177,22 @@ export function describeFaultMatrix(
   describe(title, () => {
     let stack: RunningStack;
     let env: Record<string, string>;
+    let faultEnv: Record<string, string>;
+    let scratch: string;
     before(async () => {
       stack = await bootStack({
         ports: FREE_PORTS,
         envFile: false,
       });
       env = { ...stack.env, SYNTHETIC_ENV: "local" };
+      // Inside the project, so the profile loads as an ES module like the one it copies.
+      await mkdir(path.join(ROOT, ".scratch"), { recursive: true });
+      scratch = await mkdtemp(path.join(ROOT, ".scratch", "fault-matrix-"));
+      faultEnv = { ...env, SYNTHETIC_APP: await quickFailingProfile(scratch) };
     });
     after(async () => {
       await stack?.stop();
+      if (scratch) await rm(scratch, { recursive: true, force: true });
     });
 
     if (checks.healthyFirst)
@@ -189,7 +216,7 @@ export function describeFaultMatrix(
         await stack.faults.set(row.fault);
         try {
           const run = await runSuite(
-            env,
+            faultEnv,
             (row.projects ?? []).map((project) => `--project=${project}`),
           );
           assert.notEqual(run.exitCode, 0, "the run must fail");
