@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { APP_DESCRIPTIONS, APP_NAMES, type AppName, appFromEnv, parseAppName } from "./apps.ts";
+import { confirmEmailFromEnv } from "./confirm-email.ts";
 import { FAULT_DESCRIPTIONS, FAULT_NAMES, faultsFromEnv, parseFaultSpec } from "./faults.ts";
 import { DEFAULT_PORTS, FREE_PORTS, type StackPorts } from "./ports.ts";
 import { bootStack } from "./stack.ts";
@@ -14,7 +15,7 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
   control: "STACK_CONTROL_PORT",
 };
 
-const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--free-ports] [--env-out PATH]
+const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--free-ports] [--env-out PATH] [--confirm-email]
 
 Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
 loopback in the foreground and writes its URLs and keys to .stack/stack.env.
@@ -24,6 +25,8 @@ Ctrl-C stops every part and removes the database.
   --fault NAME[=VALUE]  switch a fault on from the start (also STACK_FAULTS=a,b=1)
   --free-ports          pick free ports for every part (same as every STACK_*_PORT=0)
   --env-out PATH        where to write the dotenv file (STACK_ENV_FILE)
+  --confirm-email       sign-ups wait for the emailed link, as with "Confirm email"
+                        on (also STACK_CONFIRM_EMAIL=1); default autoconfirm
   --help                this text
 
 Ports (env var, default): ${Object.entries(PORT_VARS)
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
     fault: { type: "string", multiple: true },
     "free-ports": { type: "boolean" },
     "env-out": { type: "string" },
+    "confirm-email": { type: "boolean" },
     help: { type: "boolean" },
   } as const;
   try {
@@ -77,7 +81,9 @@ async function main(): Promise<void> {
   }
   const faults: string[] = [];
   let app: AppName;
+  let confirmEmail = false;
   try {
+    confirmEmail = args["confirm-email"] ?? confirmEmailFromEnv();
     app = args.app === undefined ? appFromEnv() : parseAppName(args.app, "--app");
     faults.push(...faultsFromEnv());
     for (const spec of args.fault ?? []) {
@@ -95,6 +101,7 @@ async function main(): Promise<void> {
     envFile: args["env-out"] ?? process.env.STACK_ENV_FILE ?? ".stack/stack.env",
     jwtSecret: process.env.STACK_JWT_SECRET || undefined,
     logStream: process.stdout,
+    confirmEmail,
   }).catch((error: unknown) =>
     fail(`could not boot: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -111,6 +118,7 @@ async function main(): Promise<void> {
       `  control    ${urls.control}/faults`,
       `  env file   ${stack.envFile ?? "(none)"}`,
       faults.length > 0 ? `  faults on  ${faults.join(", ")}` : "",
+      confirmEmail ? "  auth       Confirm email on: sign-ups wait for the mailed link" : "",
       "Ctrl-C to stop.",
       "",
     ]

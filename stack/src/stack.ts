@@ -36,6 +36,8 @@ export interface StackOptions {
   onLog?: (line: string) => void;
   /** Instead of the app's own migrations. */
   migrationsDir?: string;
+  /** Auth with "Confirm email" on: sign-ups wait for the emailed link (STACK_CONFIRM_EMAIL). */
+  confirmEmail?: boolean;
 }
 
 export interface StackUrls {
@@ -106,6 +108,7 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
       migrationsDir,
       // The ssr app signs up at Supabase Auth, so that is where registration fails.
       signupFault: app === "ssr" ? "register-500" : undefined,
+      confirmEmail: options.confirmEmail,
       onLog: options.onLog,
     });
     started.push(project);

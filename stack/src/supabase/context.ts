@@ -14,6 +14,15 @@ export interface SupabaseContext {
   /** Where auth emails point people (the frontend). */
   readonly siteUrl: string;
   readonly mailer: AuthMailer;
+  readonly email: EmailSettings;
+}
+
+/** GoTrue's mailer settings for this project (GOTRUE_MAILER_AUTOCONFIRM, GOTRUE_MAILER_OTP_EXP). */
+export interface EmailSettings {
+  /** True: sign-ups are confirmed at once ("Confirm email" off, the stand-in's default). */
+  readonly autoconfirm: boolean;
+  /** How long emailed links and codes stay valid. */
+  readonly otpExpirySeconds: number;
 }
 
 declare module "fastify" {

@@ -3,6 +3,7 @@ import Fastify from "fastify";
 import type { FaultName, FaultSwitches } from "../faults.ts";
 import { freePort } from "../ports.ts";
 import type { RunningServer } from "../running.ts";
+import { AUTH } from "./auth/config.ts";
 import { internalError, sendAuthError } from "./auth/errors.ts";
 import { authPlugin } from "./auth/index.ts";
 import type { SupabaseContext } from "./context.ts";
@@ -21,6 +22,10 @@ export interface SupabaseOptions {
   smtpUrl: string;
   /** A fault that makes POST /auth/v1/signup fail with 500 (where an app signs up through Auth). */
   signupFault?: FaultName;
+  /** Sign-ups wait for an emailed confirmation ("Confirm email" on); default off. */
+  confirmEmail?: boolean;
+  /** Lifetime of emailed links and codes; default AUTH.emailOtpExpirySeconds. */
+  otpExpirySeconds?: number;
 }
 
 const EXPOSED_HEADERS = [
@@ -48,6 +53,10 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSe
     publicUrl,
     siteUrl: options.siteUrl,
     mailer: smtpMailer(options.smtpUrl),
+    email: {
+      autoconfirm: !options.confirmEmail,
+      otpExpirySeconds: options.otpExpirySeconds ?? AUTH.emailOtpExpirySeconds,
+    },
   };
   app.decorateRequest("supabaseBearer", undefined);
 

@@ -18,6 +18,9 @@ export interface SupabaseProjectOptions {
   smtpUrl: string;
   migrationsDir?: string;
   signupFault?: FaultName;
+  /** Sign-ups wait for an emailed confirmation; default off (autoconfirm). */
+  confirmEmail?: boolean;
+  otpExpirySeconds?: number;
   onLog?: (line: string) => void;
 }
 
@@ -59,6 +62,8 @@ export async function startSupabaseProject(
       siteUrl: options.siteUrl,
       smtpUrl: options.smtpUrl,
       signupFault: options.signupFault,
+      confirmEmail: options.confirmEmail,
+      otpExpirySeconds: options.otpExpirySeconds,
     });
     const t3 = performance.now();
     return {

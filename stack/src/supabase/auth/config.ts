@@ -1,6 +1,6 @@
 /**
- * The settings of a hosted Supabase project with "Confirm email" off, as the
- * stand-in's Auth API applies them. Values follow GoTrue's defaults or, where
+ * The settings of a hosted Supabase project, as the stand-in's Auth API
+ * applies them ("Confirm email" and the OTP lifetime are per project: context.ts). Values follow GoTrue's defaults or, where
  * hosted Supabase overrides them, the hosted defaults.
  */
 export const AUTH = {
@@ -17,7 +17,7 @@ export const AUTH = {
   bcryptCost: 10,
   /** A revoked refresh token may still be exchanged this long after its rotation. */
   refreshTokenReuseIntervalSeconds: 10,
-  /** Hosted default for email links and codes. */
+  /** Hosted default for email links and codes (GoTrue's own default is a day). */
   emailOtpExpirySeconds: 3600,
   emailOtpLength: 6,
   /** Minimum gap between two emails of one kind to one user (SMTP max frequency). */

@@ -5,7 +5,9 @@ import { adminUserRoutes } from "./routes/admin-user.ts";
 import { adminUsersRoutes } from "./routes/admin-users.ts";
 import { logoutRoutes } from "./routes/logout.ts";
 import { metaRoutes } from "./routes/meta.ts";
+import { otpRoutes } from "./routes/otp.ts";
 import { recoverRoutes } from "./routes/recover.ts";
+import { resendRoutes } from "./routes/resend.ts";
 import { signupRoutes } from "./routes/signup.ts";
 import { tokenRoutes } from "./routes/token.ts";
 import { userRoutes } from "./routes/user.ts";
@@ -44,13 +46,15 @@ export async function authPlugin(app: FastifyInstance, context: SupabaseContext)
     sendAuthError(request, reply, new AuthError(404, "not_found", "404 page not found")),
   );
 
-  metaRoutes(app);
+  metaRoutes(app, context);
   signupRoutes(app, context);
   tokenRoutes(app, context);
   userRoutes(app, context);
   logoutRoutes(app, context);
   recoverRoutes(app, context);
   verifyRoutes(app, context);
+  otpRoutes(app, context);
+  resendRoutes(app, context);
   adminUsersRoutes(app, context);
   adminUserRoutes(app, context);
 }

@@ -50,9 +50,29 @@ const HTML_ESCAPES: Record<string, string> = {
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
 
+// GoTrue's default templates (internal/mailer/templatemailer), which follow the
+// hosted copy. GoTrue sends the HTML alone; the text part adds the code, as a
+// project whose templates show {{ .Token }} would, so OTP flows can be followed.
 const TEMPLATES = {
+  signup: {
+    subject: "Confirm your email address",
+    failure: "Error sending confirmation email",
+    html: (link: string) =>
+      `<h2>Confirm your email address</h2>\n\n<p>Follow the link below to confirm this email address and finish signing up.</p>\n<p><a href="${escapeHtml(link)}">Confirm email address</a></p>\n`,
+    text: (link: string, otp: string) =>
+      `Confirm your email address\n\nFollow this link to confirm this email address and finish signing up:\n${link}\n\nOr enter this code: ${otp}\n`,
+  },
+  magiclink: {
+    subject: "Your sign-in link",
+    failure: "Error sending magic link email",
+    html: (link: string) =>
+      `<h2>Your sign-in link</h2>\n\n<p>Follow the link below to sign in. This link expires shortly and can only be used once.</p>\n<p><a href="${escapeHtml(link)}">Sign in</a></p>`,
+    text: (link: string, otp: string) =>
+      `Your sign-in link\n\nFollow this link to sign in (it can only be used once):\n${link}\n\nOr enter this code: ${otp}\n`,
+  },
   recovery: {
     subject: "Reset your password",
+    failure: "Error sending recovery email",
     html: (link: string) =>
       `<h2>Reset your password</h2>\n\n<p>We received a request to reset your password. Follow the link below to choose a new one.</p>\n<p><a href="${escapeHtml(link)}">Reset password</a></p>\n<p>If you didn't request this, you can safely ignore this email.</p>`,
     text: (link: string, otp: string) =>
@@ -60,6 +80,7 @@ const TEMPLATES = {
   },
   email_change: {
     subject: "Confirm your new email address",
+    failure: "Error sending email change email",
     html: (link: string, _otp: string, newEmail = "") =>
       `<h2>Confirm your new email address</h2>\n\n<p>Follow the link below to confirm ${escapeHtml(newEmail)} as your new email address.</p>\n<p><a href="${escapeHtml(link)}">Confirm new email address</a></p>\n<p>If you didn't request this change, you can safely ignore this email.</p>`,
     text: (link: string, otp: string, newEmail = "") =>
@@ -67,10 +88,12 @@ const TEMPLATES = {
   },
 } as const;
 
+export type MailKind = keyof typeof TEMPLATES;
+
 /** Sends an auth email; a transport failure becomes GoTrue's 500 for that kind of email. */
 export async function sendAuthMail(
   context: SupabaseContext,
-  kind: keyof typeof TEMPLATES,
+  kind: MailKind,
   mail: { to: string; link: string; otp: string; newEmail?: string },
 ): Promise<void> {
   const template = TEMPLATES[kind];
@@ -82,7 +105,6 @@ export async function sendAuthMail(
       text: template.text(mail.link, mail.otp, mail.newEmail),
     });
   } catch (error) {
-    const what = kind === "recovery" ? "recovery email" : "email change email";
-    throw internalError(`Error sending ${what}`, error);
+    throw internalError(template.failure, error);
   }
 }

@@ -176,22 +176,31 @@ export async function deleteUser(db: Db, id: string): Promise<void> {
   await db.query("delete from auth.users where id = $1", [id]);
 }
 
-/** GoTrue's IsDuplicatedEmail: another user of the audience already owns the address. */
-export async function emailTaken(
+/** GoTrue's IsDuplicatedEmail: the other user of the audience that already owns the address. */
+export async function duplicateEmailUser(
   db: Db,
   email: string,
   aud: string,
   exceptUserId?: string,
-): Promise<boolean> {
-  const { rows } = await db.query(
-    `select 1 from auth.users u
+): Promise<UserRow | undefined> {
+  const { rows } = await db.query<UserRow>(
+    `select u.* from auth.users u
      where u.aud = $2 and u.id is distinct from $3::uuid
        and (lower(u.email) = $1
             or u.id in (select user_id from auth.identities where email = $1))
      limit 1`,
     [email.toLowerCase(), aud, exceptUserId ?? null],
   );
-  return rows.length > 0;
+  return rows[0];
+}
+
+export async function emailTaken(
+  db: Db,
+  email: string,
+  aud: string,
+  exceptUserId?: string,
+): Promise<boolean> {
+  return (await duplicateEmailUser(db, email, aud, exceptUserId)) !== undefined;
 }
 
 export async function phoneTaken(db: Db, phone: string, aud: string): Promise<boolean> {

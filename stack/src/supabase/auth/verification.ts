@@ -36,10 +36,10 @@ const TOKEN_KINDS: Record<string, { columns: TokenColumn[]; sentAt: keyof UserRo
 const LINK_INVALID = "Email link is invalid or has expired";
 const CODE_INVALID = "Token has expired or is invalid";
 
-function expired(user: UserRow, sentAtColumn: keyof UserRow): boolean {
+function expired(user: UserRow, sentAtColumn: keyof UserRow, lifetimeSeconds: number): boolean {
   const sentAt = user[sentAtColumn];
   if (!(sentAt instanceof Date)) return true;
-  return Date.now() > sentAt.getTime() + AUTH.emailOtpExpirySeconds * 1000;
+  return Date.now() > sentAt.getTime() + lifetimeSeconds * 1000;
 }
 
 function kindOf(type: string) {
@@ -51,14 +51,21 @@ function kindOf(type: string) {
 }
 
 /** GoTrue's verifyTokenHash: the user a link's token hash belongs to. */
-export async function userForTokenHash(db: Db, type: string, hash: string): Promise<UserRow> {
+export async function userForTokenHash(
+  db: Db,
+  context: SupabaseContext,
+  type: string,
+  hash: string,
+): Promise<UserRow> {
   const kind = kindOf(type);
   for (const column of kind.columns) {
     const user = await findUserByToken(db, column, hash);
     if (!user) continue;
     if (isBanned(user)) throw forbidden("user_banned", "User is banned");
     const sentAt = column === "recovery_token" ? "recovery_sent_at" : kind.sentAt;
-    if (expired(user, sentAt)) throw forbidden("otp_expired", LINK_INVALID);
+    if (expired(user, sentAt, context.email.otpExpirySeconds)) {
+      throw forbidden("otp_expired", LINK_INVALID);
+    }
     return user;
   }
   throw forbidden("otp_expired", LINK_INVALID);
@@ -67,6 +74,7 @@ export async function userForTokenHash(db: Db, type: string, hash: string): Prom
 /** GoTrue's verifyUserAndToken for an emailed code: the address and its hash must match. */
 export async function userForEmailCode(
   db: Db,
+  context: SupabaseContext,
   type: string,
   email: string,
   hash: string,
@@ -81,13 +89,16 @@ export async function userForEmailCode(
   if (isBanned(user)) throw forbidden("user_banned", "User is banned");
   const matches = kind.columns.some((column) => {
     const sentAt = column === "recovery_token" ? "recovery_sent_at" : kind.sentAt;
-    return user[column] === hash && !expired(user, sentAt);
+    return user[column] === hash && !expired(user, sentAt, context.email.otpExpirySeconds);
   });
   if (!matches) throw forbidden("otp_expired", CODE_INVALID);
   return user;
 }
 
-/** Applies what a verified token stands for, then signs the user in (amr "otp"). */
+/**
+ * Applies what a verified token stands for, then signs the user in (amr "otp").
+ * `type` is what was verified: an "email" code turns out signup or magiclink.
+ */
 export async function completeVerification(
   db: Db,
   context: SupabaseContext,
@@ -95,7 +106,7 @@ export async function completeVerification(
   requestedType: string,
   verified: UserRow,
   hash: string,
-): Promise<SessionResponse> {
+): Promise<{ session: SessionResponse; type: string }> {
   let user = verified;
   // An "email" code is either a sign-up or a sign-in one, whichever it matched.
   const type =
@@ -118,7 +129,7 @@ export async function completeVerification(
     }
   }
   user = await syncProviders(db, user);
-  return issueSession(db, context, request, user, "otp");
+  return { session: await issueSession(db, context, request, user, "otp"), type };
 }
 
 async function applyEmailChange(db: Db, user: UserRow): Promise<UserRow> {

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from "fastify";
+import type { SupabaseContext } from "../../context.ts";
 import { AUTH } from "../config.ts";
 
 const EXTERNAL_PROVIDERS = [
@@ -30,8 +31,8 @@ const EXTERNAL_PROVIDERS = [
   "zoom",
 ];
 
-/** GET /health and GET /settings: email sign-up on, autoconfirm on, nothing else. */
-export function metaRoutes(app: FastifyInstance): void {
+/** GET /health and GET /settings: email sign-up on, autoconfirm as configured, nothing else. */
+export function metaRoutes(app: FastifyInstance, context: SupabaseContext): void {
   app.get("/health", async () => ({
     version: AUTH.version,
     name: "GoTrue",
@@ -41,7 +42,7 @@ export function metaRoutes(app: FastifyInstance): void {
   app.get("/settings", async () => ({
     external: Object.fromEntries(EXTERNAL_PROVIDERS.map((name) => [name, name === "email"])),
     disable_signup: false,
-    mailer_autoconfirm: true,
+    mailer_autoconfirm: context.email.autoconfirm,
     phone_autoconfirm: false,
     sms_provider: "",
     saml_enabled: false,

@@ -3,11 +3,10 @@ import { z } from "zod";
 import type { SupabaseContext } from "../../context.ts";
 import { readBody, text } from "../body.ts";
 import { inTransaction } from "../db.ts";
+import { mailToken } from "../email-tokens.ts";
 import { badRequest, internalError } from "../errors.ts";
 import { requestAud } from "../guard.ts";
-import { checkEmailFrequency, newOtp, sendAuthMail, tokenHash, verifyLink } from "../mail.ts";
-import { referrer } from "../redirect.ts";
-import { findUserByEmail, updateUser } from "../users.ts";
+import { findUserByEmail } from "../users.ts";
 import { validateEmail } from "../validate.ts";
 
 const RecoverBody = z.object({
@@ -35,14 +34,9 @@ export function recoverRoutes(app: FastifyInstance, context: SupabaseContext): v
     if (!user) return reply.send({});
     const known = user;
 
-    await inTransaction(context.pool, async (client) => {
-      checkEmailFrequency(known.recovery_sent_at);
-      const otp = newOtp();
-      const hash = tokenHash(known.email ?? "", otp);
-      const link = verifyLink(context, hash, "recovery", referrer(request, context));
-      await sendAuthMail(context, "recovery", { to: known.email ?? email, link, otp });
-      await updateUser(client, known.id, { recovery_token: hash, recovery_sent_at: new Date() });
-    });
+    await inTransaction(context.pool, (client) =>
+      mailToken(client, context, request, known, "recovery"),
+    );
     return reply.send({});
   });
 }

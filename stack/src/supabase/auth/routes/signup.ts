@@ -1,16 +1,15 @@
+import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { z } from "zod";
 import type { SupabaseContext } from "../../context.ts";
-import { confirmEmail } from "../accounts.ts";
 import { jsonObject, readBody, text } from "../body.ts";
-import { AUTH } from "../config.ts";
 import { inTransaction } from "../db.ts";
-import { badRequest, internalError, unprocessable } from "../errors.ts";
+import { badRequest, unprocessable } from "../errors.ts";
 import { requestAud } from "../guard.ts";
-import { claimsData, insertIdentity } from "../identities.ts";
 import { issueSession } from "../issue.ts";
-import { hashPassword } from "../passwords.ts";
-import { emailTaken, insertUser } from "../users.ts";
+import { registerEmail } from "../registration.ts";
+import { userJson } from "../user-json.ts";
+import type { Metadata, UserRow } from "../users.ts";
 import { checkPasswordStrength, validateEmail } from "../validate.ts";
 
 const SignupBody = z.object({
@@ -23,7 +22,10 @@ const SignupBody = z.object({
   code_challenge_method: text(),
 });
 
-/** POST /signup with "Confirm email" off: the new user is signed in at once. */
+/**
+ * POST /signup. With autoconfirm the new user is signed in at once; with
+ * "Confirm email" on the answer is the bare user and a confirmation mail goes out.
+ */
 export function signupRoutes(app: FastifyInstance, context: SupabaseContext): void {
   app.post("/signup", async (request, reply) => {
     const body = readBody(request, SignupBody);
@@ -45,55 +47,50 @@ export function signupRoutes(app: FastifyInstance, context: SupabaseContext): vo
     }
     if (phone !== "") throw badRequest("phone_provider_disabled", "Phone signups are disabled");
 
-    const address = validateEmail(email);
     const aud = requestAud(request);
-    if (await emailTaken(context.pool, address, aud)) {
-      throw unprocessable("user_already_exists", "User already registered");
-    }
-    // Hashing is slow, so it happens before the transaction, as in GoTrue.
-    const hash = await hashPassword(password);
-
-    const session = await inTransaction(context.pool, async (client) => {
-      let user: Awaited<ReturnType<typeof insertUser>>;
-      try {
-        user = await insertUser(client, {
-          aud,
-          role: AUTH.role,
-          email: address,
-          phone: null,
-          encryptedPassword: hash,
-          appMetadata: { provider: "email", providers: ["email"] },
-          userMetadata: data,
-        });
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw unprocessable("user_already_exists", "User already registered");
-        }
-        // Typically an app trigger on auth.users failing (e.g. its table is gone).
-        throw internalError("Database error saving new user", error);
-      }
-      const identityData = claimsData({ sub: user.id, email: address });
-      for (const [key, value] of Object.entries(data)) {
-        if (!(key in identityData)) identityData[key] = value;
-      }
-      await insertIdentity(client, {
-        userId: user.id,
-        provider: "email",
-        providerId: user.id,
-        data: identityData,
-      });
-      const confirmed = await confirmEmail(client, user);
-      return issueSession(client, context, request, confirmed, "password");
+    const registration = await registerEmail(context, request, {
+      email: validateEmail(email),
+      aud,
+      password,
+      data,
     });
-    return reply.send(session);
+    if (registration.outcome === "taken") {
+      if (context.email.autoconfirm) {
+        throw unprocessable("user_already_exists", "User already registered");
+      }
+      // Looks like a fresh sign-up, so the answer does not tell who is registered.
+      return reply.send(userJson(sanitized(registration.user, aud, data), []));
+    }
+    const { user, identity } = registration;
+    if (user.email_confirmed_at) {
+      const session = await inTransaction(context.pool, (client) =>
+        issueSession(client, context, request, user, "password"),
+      );
+      return reply.send(session);
+    }
+    return reply.send(userJson(user, [identity]));
   });
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    (error as { code?: unknown }).code === "23505" &&
-    (error as { table?: unknown }).table === "users"
-  );
+/** GoTrue's sanitizeUser: a confirmed user's record disguised as a new, unconfirmed one. */
+function sanitized(user: UserRow, aud: string, data: Metadata): UserRow {
+  const now = new Date();
+  return {
+    ...user,
+    id: randomUUID(),
+    aud,
+    role: "",
+    email_change: "",
+    phone: "",
+    created_at: now,
+    updated_at: now,
+    confirmation_sent_at: now,
+    last_sign_in_at: null,
+    confirmed_at: null,
+    email_change_sent_at: null,
+    email_confirmed_at: null,
+    phone_confirmed_at: null,
+    raw_user_meta_data: data,
+    raw_app_meta_data: { provider: "email", providers: ["email"] },
+  };
 }

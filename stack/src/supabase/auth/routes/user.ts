@@ -4,12 +4,11 @@ import type { SupabaseContext } from "../../context.ts";
 import { storePassword } from "../accounts.ts";
 import { jsonObject, readBody, text } from "../body.ts";
 import { inTransaction } from "../db.ts";
+import { mailEmailChange } from "../email-tokens.ts";
 import { AuthError, badRequest, forbidden, unprocessable } from "../errors.ts";
 import { requestAud, requireUser } from "../guard.ts";
 import { identitiesOf } from "../identities.ts";
-import { checkEmailFrequency, newOtp, sendAuthMail, tokenHash, verifyLink } from "../mail.ts";
 import { hashPassword, passwordMatches } from "../passwords.ts";
-import { referrer } from "../redirect.ts";
 import { userJson } from "../user-json.ts";
 import { emailTaken, mergeMetadata, updateUser } from "../users.ts";
 import { checkPasswordStrength, validateEmail, validatePhone } from "../validate.ts";
@@ -83,18 +82,7 @@ export function userRoutes(app: FastifyInstance, context: SupabaseContext): void
         });
       }
       if (changesEmail) {
-        checkEmailFrequency(current.email_change_sent_at);
-        const otp = newOtp();
-        const hash = tokenHash(email, otp);
-        const link = verifyLink(context, hash, "email_change", referrer(request, context));
-        await sendAuthMail(context, "email_change", { to: email, link, otp, newEmail: email });
-        current = await updateUser(client, current.id, {
-          email_change: email,
-          email_change_token_new: hash,
-          email_change_token_current: "",
-          email_change_sent_at: new Date(),
-          email_change_confirm_status: 0,
-        });
+        current = await mailEmailChange(client, context, request, current, email);
       }
       return current;
     });

@@ -53,10 +53,11 @@ export function verifyRoutes(app: FastifyInstance, context: SupabaseContext): vo
     if (!token) throw badRequest("validation_failed", "Verify requires a token or a token hash");
     const redirectTo = referrer(request, context);
     try {
-      const session = await inTransaction(context.pool, async (client) => {
-        const user = await userForTokenHash(client, type, token);
+      const verified = await inTransaction(context.pool, async (client) => {
+        const user = await userForTokenHash(client, context, type, token);
         return completeVerification(client, context, request, type, user, token);
       });
+      const { session } = verified;
       return reply.redirect(
         withFragment(redirectTo, {
           access_token: session.access_token,
@@ -64,7 +65,7 @@ export function verifyRoutes(app: FastifyInstance, context: SupabaseContext): vo
           expires_in: String(session.expires_in),
           expires_at: String(session.expires_at),
           refresh_token: session.refresh_token,
-          type,
+          type: verified.type,
           sb: "",
         }),
         303,
@@ -101,11 +102,11 @@ export function verifyRoutes(app: FastifyInstance, context: SupabaseContext): vo
       );
     }
     const email = token !== "" ? emailOf(body.email ?? "") : "";
-    const session = await inTransaction(context.pool, async (client) => {
+    const { session } = await inTransaction(context.pool, async (client) => {
       const effectiveHash = hash || tokenHash(email, token);
       const user = hash
-        ? await userForTokenHash(client, type, hash)
-        : await userForEmailCode(client, type, email, effectiveHash);
+        ? await userForTokenHash(client, context, type, hash)
+        : await userForEmailCode(client, context, type, email, effectiveHash);
       return completeVerification(client, context, request, type, user, effectiveHash);
     });
     return reply.send(session);
