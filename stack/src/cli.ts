@@ -4,6 +4,7 @@ import { confirmEmailFromEnv } from "./confirm-email.ts";
 import { FAULT_DESCRIPTIONS, FAULT_NAMES, faultsFromEnv, parseFaultSpec } from "./faults.ts";
 import { DEFAULT_PORTS, FREE_PORTS, type StackPorts } from "./ports.ts";
 import { bootStack } from "./stack.ts";
+import { type JwtAlg, jwtAlgFromEnv, parseJwtAlg } from "./supabase/signing-key.ts";
 
 const PORT_VARS: Record<keyof StackPorts, string> = {
   frontend: "STACK_FRONTEND_PORT",
@@ -15,7 +16,7 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
   control: "STACK_CONTROL_PORT",
 };
 
-const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--free-ports] [--env-out PATH] [--confirm-email]
+const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--jwt-alg ALG] [--free-ports] [--env-out PATH] [--confirm-email]
 
 Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
 loopback in the foreground and writes its URLs and keys to .stack/stack.env.
@@ -23,6 +24,8 @@ Ctrl-C stops every part and removes the database.
 
   --app NAME            which app shape to serve (also STACK_APP), default spa
   --fault NAME[=VALUE]  switch a fault on from the start (also STACK_FAULTS=a,b=1)
+  --jwt-alg ALG         how Auth signs session tokens (also STACK_JWT_ALG): HS256 with
+                        the JWT secret (default) or ES256 with a key pair made at boot
   --free-ports          pick free ports for every part (same as every STACK_*_PORT=0)
   --env-out PATH        where to write the dotenv file (STACK_ENV_FILE)
   --confirm-email       sign-ups wait for the emailed link, as with "Confirm email"
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
   const OPTIONS = {
     app: { type: "string" },
     fault: { type: "string", multiple: true },
+    "jwt-alg": { type: "string" },
     "free-ports": { type: "boolean" },
     "env-out": { type: "string" },
     "confirm-email": { type: "boolean" },
@@ -81,10 +85,13 @@ async function main(): Promise<void> {
   }
   const faults: string[] = [];
   let app: AppName;
+  let jwtAlg: JwtAlg;
   let confirmEmail = false;
   try {
     confirmEmail = args["confirm-email"] ?? confirmEmailFromEnv();
     app = args.app === undefined ? appFromEnv() : parseAppName(args.app, "--app");
+    jwtAlg =
+      args["jwt-alg"] === undefined ? jwtAlgFromEnv() : parseJwtAlg(args["jwt-alg"], "--jwt-alg");
     faults.push(...faultsFromEnv());
     for (const spec of args.fault ?? []) {
       parseFaultSpec(spec);
@@ -100,6 +107,7 @@ async function main(): Promise<void> {
     faults,
     envFile: args["env-out"] ?? process.env.STACK_ENV_FILE ?? ".stack/stack.env",
     jwtSecret: process.env.STACK_JWT_SECRET || undefined,
+    jwtAlg,
     logStream: process.stdout,
     confirmEmail,
   }).catch((error: unknown) =>
@@ -112,7 +120,7 @@ async function main(): Promise<void> {
       `Reference stack (app ${stack.app}) up in ${stack.bootMs.total?.toFixed(0)} ms`,
       `  frontend   ${urls.frontend}`,
       `  backend    ${urls.backend}`,
-      `  supabase   ${urls.supabase}  (Auth /auth/v1, Data API /rest/v1)`,
+      `  supabase   ${urls.supabase}  (Auth /auth/v1, Data API /rest/v1; sessions ${jwtAlg})`,
       `  database   ${urls.db.replace(/:[^:@/]+@/, ":***@")}`,
       `  mail sink  ${urls.mailApi}/messages  (SMTP ${urls.smtp})`,
       `  control    ${urls.control}/faults`,

@@ -16,6 +16,7 @@ import type { RunningServer } from "./running.ts";
 import { APP_MIGRATIONS_DIRS } from "./supabase/database.ts";
 import type { ProjectKeys } from "./supabase/keys.ts";
 import { startSupabaseProject } from "./supabase/project.ts";
+import type { JwtAlg } from "./supabase/signing-key.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -28,6 +29,8 @@ export interface StackOptions {
   /** Faults on from the start: `name` or `name=value`. */
   faults?: string[];
   jwtSecret?: string;
+  /** How Auth signs session access tokens: HS256 with the secret (default) or an ES256 pair. */
+  jwtAlg?: JwtAlg;
   /** Where to write the dotenv file; false for none. Default .stack/stack.env. */
   envFile?: string | false;
   /** Backend's structured logs. */
@@ -102,6 +105,7 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
       apiPort: ports.supabase,
       dbPort: ports.db,
       jwtSecret: options.jwtSecret,
+      jwtAlg: options.jwtAlg,
       faults: state,
       siteUrl: frontendUrl,
       smtpUrl: mail.smtpUrl,

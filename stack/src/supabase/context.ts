@@ -2,12 +2,15 @@ import type pg from "pg";
 import type { FaultSwitches } from "../faults.ts";
 import type { ProjectKeys } from "./keys.ts";
 import type { AuthMailer } from "./mailer.ts";
+import type { SigningKey } from "./signing-key.ts";
 
 /** What the Auth and Data API plugins share. */
 export interface SupabaseContext {
   /** Superuser pool; the Data API switches role per request, Auth works as admin. */
   readonly pool: pg.Pool;
   readonly keys: ProjectKeys;
+  /** What session access tokens are signed and verified with (HS256 secret or ES256 pair). */
+  readonly signingKey: SigningKey;
   readonly faults: FaultSwitches;
   /** Base URL clients use, e.g. http://127.0.0.1:54321 (no trailing slash). */
   readonly publicUrl: string;

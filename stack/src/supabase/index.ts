@@ -11,12 +11,14 @@ import { createPool } from "./database.ts";
 import { gatewayBearer, type ProjectKeys } from "./keys.ts";
 import { smtpMailer } from "./mailer.ts";
 import { restPlugin } from "./rest/index.ts";
+import type { SigningKey } from "./signing-key.ts";
 
 export interface SupabaseOptions {
   host: string;
   port: number;
   dbUrl: string;
   keys: ProjectKeys;
+  signingKey: SigningKey;
   faults: FaultSwitches;
   siteUrl: string;
   smtpUrl: string;
@@ -36,8 +38,8 @@ const EXPOSED_HEADERS = [
   "x-sb-error-code",
 ];
 
-/** Routes the gateway lets through without an API key (links clicked in emails). */
-const OPEN_ROUTES = [/^\/auth\/v1\/(verify|callback)(\?|$)/];
+/** Routes the gateway lets through without an API key (links clicked in emails, the JWKS). */
+const OPEN_ROUTES = [/^\/auth\/v1\/(verify|callback|\.well-known\/jwks\.json)(\?|$)/];
 
 /** The Supabase stand-in: a gateway in front of the Auth and Data APIs. */
 export async function startSupabase(options: SupabaseOptions): Promise<RunningServer> {
@@ -49,6 +51,7 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSe
   const context: SupabaseContext = {
     pool,
     keys: options.keys,
+    signingKey: options.signingKey,
     faults: options.faults,
     publicUrl,
     siteUrl: options.siteUrl,

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import { errors, jwtVerify, SignJWT } from "jose";
+import { SignJWT } from "jose";
 
 /** The API keys of one stand-in project, as a Supabase dashboard would show them. */
 export interface ProjectKeys {
@@ -46,19 +46,6 @@ export function secretBytes(jwtSecret: string): Uint8Array {
 }
 
 export type JwtClaims = Record<string, unknown> & { role?: string; sub?: string; exp?: number };
-
-export type VerifyResult =
-  | { ok: true; claims: JwtClaims }
-  | { ok: false; reason: "expired" | "invalid" };
-
-export async function verifyJwt(token: string, jwtSecret: string): Promise<VerifyResult> {
-  try {
-    const { payload } = await jwtVerify(token, secretBytes(jwtSecret), { algorithms: ["HS256"] });
-    return { ok: true, claims: payload as JwtClaims };
-  } catch (error) {
-    return { ok: false, reason: error instanceof errors.JWTExpired ? "expired" : "invalid" };
-  }
-}
 
 /**
  * The Supabase gateway's key mapping: an `Authorization` header that is present

@@ -5,6 +5,7 @@ import type { RunningServer } from "../running.ts";
 import { applyMigrations, applySupabaseShape, MIGRATIONS_DIR } from "./database.ts";
 import { startSupabase } from "./index.ts";
 import { makeProjectKeys, newJwtSecret, type ProjectKeys } from "./keys.ts";
+import { DEFAULT_JWT_ALG, type JwtAlg, makeSigningKey, type SigningKey } from "./signing-key.ts";
 
 export interface SupabaseProjectOptions {
   host?: string;
@@ -13,6 +14,8 @@ export interface SupabaseProjectOptions {
   /** Database port (Supabase CLI default 54322); 0 picks a free one. */
   dbPort?: number;
   jwtSecret?: string;
+  /** How session access tokens are signed (signing-key.ts); default HS256. */
+  jwtAlg?: JwtAlg;
   faults: FaultSwitches;
   siteUrl: string;
   smtpUrl: string;
@@ -28,6 +31,7 @@ export interface SupabaseProject {
   readonly api: RunningServer;
   readonly postgres: RunningPostgres;
   readonly keys: ProjectKeys;
+  readonly signingKey: SigningKey;
   readonly bootMs: { postgres: number; schema: number; api: number };
   close(): Promise<void>;
 }
@@ -38,9 +42,11 @@ export async function startSupabaseProject(
 ): Promise<SupabaseProject> {
   const host = options.host ?? "127.0.0.1";
   const t0 = performance.now();
-  const [postgres, keys] = await Promise.all([
+  const jwtSecret = options.jwtSecret ?? newJwtSecret();
+  const [postgres, keys, signingKey] = await Promise.all([
     startPostgres({ host, port: options.dbPort ?? 0, onLog: options.onLog }),
-    makeProjectKeys(options.jwtSecret ?? newJwtSecret()),
+    makeProjectKeys(jwtSecret),
+    makeSigningKey(options.jwtAlg ?? DEFAULT_JWT_ALG, jwtSecret),
   ]);
   const t1 = performance.now();
   try {
@@ -58,6 +64,7 @@ export async function startSupabaseProject(
       port: options.apiPort ?? 0,
       dbUrl: postgres.url,
       keys,
+      signingKey,
       faults: options.faults,
       siteUrl: options.siteUrl,
       smtpUrl: options.smtpUrl,
@@ -70,6 +77,7 @@ export async function startSupabaseProject(
       api,
       postgres,
       keys,
+      signingKey,
       bootMs: { postgres: t1 - t0, schema: t2 - t1, api: t3 - t2 },
       async close() {
         await api.close().catch(() => {});

@@ -6,17 +6,21 @@ import type { TestProject } from "./supabase.ts";
  * An unmodified supabase-js client for the project. `accessToken` plays a
  * signed-in user. Node 20 has no global WebSocket, which supabase-js's
  * realtime part insists on at construction, so it gets the `ws` package
- * (realtime is never used here).
+ * (realtime is never used here). `fetch` lets a test see the requests it sends.
  */
 export function supabaseClient(
   project: TestProject,
   key: string,
   accessToken?: string,
+  options: { fetch?: typeof fetch } = {},
 ): SupabaseClient {
   return createClient(project.api.url, key, {
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as never },
-    ...(accessToken ? { global: { headers: { Authorization: `Bearer ${accessToken}` } } } : {}),
+    global: {
+      ...(accessToken ? { headers: { Authorization: `Bearer ${accessToken}` } } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    },
   });
 }
 

@@ -1,5 +1,6 @@
 import { FaultState } from "../../src/faults.ts";
 import { type SupabaseProject, startSupabaseProject } from "../../src/supabase/project.ts";
+import type { JwtAlg } from "../../src/supabase/signing-key.ts";
 
 export interface TestProject extends SupabaseProject {
   readonly faults: FaultState;
@@ -10,10 +11,13 @@ export interface TestProject extends SupabaseProject {
  * migrations, Auth and Data APIs on free loopback ports.
  * `smtpUrl` defaults to a closed port, so auth emails fail unless a sink is given.
  */
-export async function startTestProject(options: { smtpUrl?: string } = {}): Promise<TestProject> {
+export async function startTestProject(
+  options: { smtpUrl?: string; jwtAlg?: JwtAlg } = {},
+): Promise<TestProject> {
   const faults = new FaultState();
   const project = await startSupabaseProject({
     faults,
+    jwtAlg: options.jwtAlg,
     siteUrl: "http://127.0.0.1:3000",
     smtpUrl: options.smtpUrl ?? "smtp://127.0.0.1:9",
   });

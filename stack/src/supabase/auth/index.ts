@@ -3,6 +3,7 @@ import type { SupabaseContext } from "../context.ts";
 import { AuthError, sendAuthError } from "./errors.ts";
 import { adminUserRoutes } from "./routes/admin-user.ts";
 import { adminUsersRoutes } from "./routes/admin-users.ts";
+import { jwksRoutes } from "./routes/jwks.ts";
 import { logoutRoutes } from "./routes/logout.ts";
 import { metaRoutes } from "./routes/meta.ts";
 import { otpRoutes } from "./routes/otp.ts";
@@ -47,6 +48,7 @@ export async function authPlugin(app: FastifyInstance, context: SupabaseContext)
   );
 
   metaRoutes(app, context);
+  jwksRoutes(app, context);
   signupRoutes(app, context);
   tokenRoutes(app, context);
   userRoutes(app, context);

@@ -13,7 +13,7 @@ export async function restPlugin(app: FastifyInstance, context: SupabaseContext)
   const deps: RestDeps = {
     pool: context.pool,
     cache: new SchemaCache(context.pool),
-    jwtSecret: context.keys.jwtSecret,
+    signingKey: context.signingKey,
   };
 
   // Bodies are read as text: PostgREST's own JSON errors apply, and numbers reach Postgres unrounded.

@@ -1,5 +1,5 @@
-import { compactVerify, errors } from "jose";
-import { secretBytes } from "../keys.ts";
+import { type CompactJWSHeaderParameters, type CryptoKey, compactVerify, errors } from "jose";
+import type { SigningKey } from "../signing-key.ts";
 import { RestError } from "./errors.ts";
 
 /** Who the request runs as: the Postgres role and the claims RLS policies read. */
@@ -12,13 +12,29 @@ export interface RequestAuth {
 const CLOCK_SKEW_S = 30;
 const SECRET_ALGORITHMS = ["HS256", "HS384", "HS512"];
 
+/** None of the configured keys fits the token (PostgREST's JWK set has no such key). */
+class NoSuitableKey extends Error {}
+
+/**
+ * The key of PostgREST's JWK set that fits the token: the secret for HS*, the
+ * project's public key for its own alg and kid. Supabase gives PostgREST both.
+ */
+function keyFor(signing: SigningKey, header: CompactJWSHeaderParameters): CryptoKey | Uint8Array {
+  if (SECRET_ALGORITHMS.includes(header.alg)) return signing.secret;
+  const pub = signing.publicKey;
+  if (pub && header.alg === signing.alg && (header.kid === undefined || header.kid === pub.kid)) {
+    return pub.key;
+  }
+  throw new NoSuitableKey();
+}
+
 /**
  * Verifies the bearer token as PostgREST does: no token means the anon role,
  * a token that does not verify is PGRST301, bad time/shape claims PGRST303.
  */
 export async function authenticate(
   token: string | undefined,
-  jwtSecret: string,
+  signing: SigningKey,
   now = Date.now(),
 ): Promise<RequestAuth> {
   if (token === undefined) return { role: "anon", claims: {} };
@@ -36,13 +52,18 @@ export async function authenticate(
   }
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(token, secretBytes(jwtSecret), {
-      algorithms: SECRET_ALGORITHMS,
-    }));
+    ({ payload } = await compactVerify(
+      token,
+      (protectedHeader) => keyFor(signing, protectedHeader),
+      {
+        algorithms: signing.publicKey ? [...SECRET_ALGORITHMS, signing.alg] : SECRET_ALGORITHMS,
+      },
+    ));
   } catch (error) {
     if (
       error instanceof errors.JWSSignatureVerificationFailed ||
-      error instanceof errors.JOSEAlgNotAllowed
+      error instanceof errors.JOSEAlgNotAllowed ||
+      error instanceof NoSuitableKey
     ) {
       throw decodeError(
         "No suitable key or wrong key type",

@@ -16,7 +16,7 @@ export async function readSchemaDescription(
   reply: FastifyReply,
 ): Promise<void> {
   const profiled = checkProfile(request);
-  const auth = await authenticate(request.supabaseBearer, deps.jwtSecret);
+  const auth = await authenticate(request.supabaseBearer, deps.signingKey);
   if (auth.role !== "service_role") {
     return reply.code(403).send({
       message: "Access to schema is forbidden",

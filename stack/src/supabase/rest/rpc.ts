@@ -20,7 +20,7 @@ export async function callRoutine(
   name: string,
 ): Promise<void> {
   const profiled = checkProfile(request);
-  const auth = await authenticate(request.supabaseBearer, deps.jwtSecret);
+  const auth = await authenticate(request.supabaseBearer, deps.signingKey);
   const isPost = request.method === "POST";
   const query = parseQueryParams(rawQuery(request), { rpc: !isPost });
   if (

@@ -29,7 +29,7 @@ export async function readTable(
   tableName: string,
 ): Promise<void> {
   const profiled = checkProfile(request);
-  const auth = await authenticate(request.supabaseBearer, deps.jwtSecret);
+  const auth = await authenticate(request.supabaseBearer, deps.signingKey);
   const query = parseQueryParams(rawQuery(request));
   const media = negotiateMedia(request.headers.accept);
   const preferences = parsePreferences(request.headers.prefer);

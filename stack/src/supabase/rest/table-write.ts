@@ -36,7 +36,7 @@ export async function writeTable(
 ): Promise<void> {
   const method = request.method as WriteMethod;
   const profiled = checkProfile(request);
-  const auth = await authenticate(request.supabaseBearer, deps.jwtSecret);
+  const auth = await authenticate(request.supabaseBearer, deps.signingKey);
   const query = parseQueryParams(rawQuery(request));
   const preferences = parsePreferences(request.headers.prefer);
   const media = negotiateMedia(request.headers.accept);
