@@ -17,15 +17,23 @@ export {
   faultsFromEnv,
   parseFaultSpec,
 } from "./src/faults.ts";
+export {
+  migrationFiles,
+  migrationsFromEnv,
+  parseMigrationsDir,
+} from "./src/own-migrations.ts";
 export { FREE_PORTS } from "./src/ports.ts";
 export type { RunningPostgres } from "./src/postgres.ts";
 export type { RunningStack } from "./src/stack.ts";
 
-export const bootStack: typeof Stack.bootStack = async (options) =>
-  (await import("./src/stack.ts")).bootStack(options);
+// A cast, as an arrow function cannot carry bootStack's overloads.
+export const bootStack = (async (options?: Stack.StackOptions) =>
+  (await import("./src/stack.ts")).bootStack(options)) as typeof Stack.bootStack;
 
 export const startPostgres: typeof Postgres.startPostgres = async (options) =>
   (await import("./src/postgres.ts")).startPostgres(options);
 
-/** Lays down a fresh Supabase project's database shape (roles, auth, extensions, grants) on `client`. */
-export { applySupabaseShape } from "./src/supabase/database.ts";
+// For databases built outside a stack (schema/scratch.ts): Supabase's shape
+// (roles, auth, storage, extensions, grants), and migrations applied as the stack applies them.
+export { applyMigrations, applySupabaseShape } from "./src/supabase/database.ts";
+export { MigrationError } from "./src/supabase/migration-error.ts";

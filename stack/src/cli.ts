@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { APP_DESCRIPTIONS, APP_NAMES, type AppName, appFromEnv, parseAppName } from "./apps.ts";
 import { confirmEmailFromEnv } from "./confirm-email.ts";
 import { FAULT_DESCRIPTIONS, FAULT_NAMES, faultsFromEnv, parseFaultSpec } from "./faults.ts";
+import { migrationsFromEnv, parseMigrationsDir } from "./own-migrations.ts";
 import { DEFAULT_PORTS, FREE_PORTS, type StackPorts } from "./ports.ts";
 import { bootStack } from "./stack.ts";
 import { type JwtAlg, jwtAlgFromEnv, parseJwtAlg } from "./supabase/signing-key.ts";
@@ -17,6 +18,7 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
 };
 
 const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--jwt-alg ALG] [--free-ports] [--env-out PATH] [--confirm-email]
+       [--migrations DIR]
 
 Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
 loopback in the foreground and writes its URLs and keys to .stack/stack.env.
@@ -30,6 +32,9 @@ Ctrl-C stops every part and removes the database.
   --env-out PATH        where to write the dotenv file (STACK_ENV_FILE)
   --confirm-email       sign-ups wait for the emailed link, as with "Confirm email"
                         on (also STACK_CONFIRM_EMAIL=1); default autoconfirm
+  --migrations DIR      the Supabase stand-in runs the migrations in DIR instead of the
+                        reference app's (also STACK_MIGRATIONS); the reference frontend
+                        and backend then stay off unless --app or STACK_APP names one
   --help                this text
 
 Ports (env var, default): ${Object.entries(PORT_VARS)
@@ -72,6 +77,7 @@ async function main(): Promise<void> {
     "free-ports": { type: "boolean" },
     "env-out": { type: "string" },
     "confirm-email": { type: "boolean" },
+    migrations: { type: "string" },
     help: { type: "boolean" },
   } as const;
   try {
@@ -84,12 +90,20 @@ async function main(): Promise<void> {
     return;
   }
   const faults: string[] = [];
-  let app: AppName;
+  let app: AppName | undefined;
+  let migrationsDir: string | undefined;
   let jwtAlg: JwtAlg;
   let confirmEmail = false;
   try {
     confirmEmail = args["confirm-email"] ?? confirmEmailFromEnv();
-    app = args.app === undefined ? appFromEnv() : parseAppName(args.app, "--app");
+    migrationsDir =
+      args.migrations === undefined
+        ? migrationsFromEnv()
+        : parseMigrationsDir(args.migrations, "--migrations");
+    // On own migrations the reference frontend and backend run only when an app is named.
+    const named = args.app !== undefined || (process.env.STACK_APP ?? "").trim() !== "";
+    if (migrationsDir === undefined || named)
+      app = args.app === undefined ? appFromEnv() : parseAppName(args.app, "--app");
     jwtAlg =
       args["jwt-alg"] === undefined ? jwtAlgFromEnv() : parseJwtAlg(args["jwt-alg"], "--jwt-alg");
     faults.push(...faultsFromEnv());
@@ -103,6 +117,7 @@ async function main(): Promise<void> {
 
   const stack = await bootStack({
     app,
+    migrationsDir,
     ports: readPorts(args["free-ports"] ?? false),
     faults,
     envFile: args["env-out"] ?? process.env.STACK_ENV_FILE ?? ".stack/stack.env",
@@ -117,14 +132,20 @@ async function main(): Promise<void> {
   const { urls } = stack;
   process.stdout.write(
     `${[
-      `Reference stack (app ${stack.app}) up in ${stack.bootMs.total?.toFixed(0)} ms`,
-      `  frontend   ${urls.frontend}`,
-      `  backend    ${urls.backend}`,
+      stack.app
+        ? `Reference stack (app ${stack.app}) up in ${stack.bootMs.total?.toFixed(0)} ms`
+        : `Reference stack (Supabase only) up in ${stack.bootMs.total?.toFixed(0)} ms`,
+      urls.frontend ? `  frontend   ${urls.frontend}` : "",
+      urls.backend ? `  backend    ${urls.backend}` : "",
       `  supabase   ${urls.supabase}  (Auth /auth/v1, Data API /rest/v1; sessions ${jwtAlg})`,
       `  database   ${urls.db.replace(/:[^:@/]+@/, ":***@")}`,
       `  mail sink  ${urls.mailApi}/messages  (SMTP ${urls.smtp})`,
       `  control    ${urls.control}/faults`,
       `  env file   ${stack.envFile ?? "(none)"}`,
+      migrationsDir ? `  migrations ${migrationsDir}` : "",
+      migrationsDir && !stack.app
+        ? "  frontend and backend off (they need the reference schema; --app NAME runs one)"
+        : "",
       faults.length > 0 ? `  faults on  ${faults.join(", ")}` : "",
       confirmEmail ? "  auth       Confirm email on: sign-ups wait for the mailed link" : "",
       "Ctrl-C to stop.",

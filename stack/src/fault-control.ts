@@ -7,7 +7,7 @@ import {
   type FaultState,
   parseFaultSpec,
 } from "./faults.ts";
-import { applyMigrations, resetPublicSchema } from "./supabase/database.ts";
+import { applyMigrations, resetMigratedSchemas } from "./supabase/database.ts";
 
 const DROP_FULL_NAME = "alter table public.profiles drop column if exists full_name";
 const DROP_TRIGGER = "drop trigger if exists on_auth_user_created on auth.users";
@@ -53,6 +53,29 @@ const DATABASE_FAULTS: Record<AppName, Partial<Record<FaultName, string>>> = {
   },
 };
 
+/** Faults that need the reference frontend or backend (register-500: or the reference app's sign-up). */
+const APP_FAULTS: readonly FaultName[] = [
+  "register-500",
+  "backend-latency",
+  "backend-down",
+  "frontend-js-error",
+  "cors-refused",
+  "key-leaked",
+];
+
+/** A fault this stack cannot put in place; the control API answers 409. */
+export class FaultRefused extends Error {
+  readonly statusCode = 409;
+}
+
+export interface FaultDatabase {
+  url: string;
+  /** What a schema restore runs again. */
+  migrationsDir: string;
+  /** The reference app whose schema the migrations build; unset for a team's own (STACK_MIGRATIONS). */
+  referenceApp?: AppName;
+}
+
 export interface FaultHooks {
   /** Stops the backend (fault backend-down). */
   stopBackend(): Promise<void>;
@@ -64,26 +87,35 @@ export interface FaultHooks {
  * Switches faults on and off. HTTP faults are flags the parts read per
  * request; database faults change the schema for real, and clearing one
  * restores the app schema from the app's migrations, then re-applies any
- * database fault that is still on.
+ * database fault that is still on. Faults that assume what this stack does
+ * not run (the reference schema, frontend or backend) are refused.
  */
 export class FaultController {
   readonly #state: FaultState;
   readonly #dbUrl: string;
-  readonly #hooks: FaultHooks;
+  readonly #hooks: FaultHooks | undefined;
   readonly #migrationsDir: string;
   readonly #databaseFaults: Partial<Record<FaultName, string>>;
+  readonly #refused: Partial<Record<FaultName, string>> = {};
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(
-    state: FaultState,
-    database: { url: string; app: AppName; migrationsDir: string },
-    hooks: FaultHooks,
-  ) {
+  /** `hooks` undefined: the reference frontend and backend are off. */
+  constructor(state: FaultState, database: FaultDatabase, hooks?: FaultHooks) {
     this.#state = state;
     this.#dbUrl = database.url;
     this.#migrationsDir = database.migrationsDir;
-    this.#databaseFaults = DATABASE_FAULTS[database.app];
+    this.#databaseFaults = database.referenceApp ? DATABASE_FAULTS[database.referenceApp] : {};
     this.#hooks = hooks;
+    if (!database.referenceApp) {
+      for (const name of Object.keys(DATABASE_FAULTS.spa) as FaultName[])
+        this.#refused[name] =
+          `fault ${name} refused: it changes the reference app's schema, but this stack runs the migrations in ${database.migrationsDir}`;
+    }
+    if (!hooks) {
+      for (const name of APP_FAULTS)
+        this.#refused[name] =
+          `fault ${name} refused: it acts on the reference frontend or backend, which this stack does not run`;
+    }
   }
 
   list() {
@@ -97,13 +129,15 @@ export class FaultController {
   /** `spec` is `name` or `name=value`. Changes are serialised. */
   set(spec: string): Promise<void> {
     const { name, value } = parseFaultSpec(spec);
+    const refused = this.#refused[name];
+    if (refused) return Promise.reject(new FaultRefused(refused));
     return this.#serial(async () => {
       const wasOn = this.#state.on(name);
       this.#state.set(name, name === "backend-latency" ? (value ?? DEFAULT_LATENCY_MS) : value);
       if (wasOn) return;
       const sql = this.#databaseFaults[name];
       if (sql) await this.#sql(sql);
-      if (name === "backend-down") await this.#hooks.stopBackend();
+      if (name === "backend-down") await this.#hooks?.stopBackend();
     });
   }
 
@@ -112,7 +146,7 @@ export class FaultController {
       if (!this.#state.on(name)) return;
       this.#state.clear(name);
       if (this.#databaseFaults[name]) await this.#restoreSchema();
-      if (name === "backend-down") await this.#hooks.startBackend();
+      if (name === "backend-down") await this.#hooks?.startBackend();
     });
   }
 
@@ -124,7 +158,7 @@ export class FaultController {
     const client = new pg.Client(this.#dbUrl);
     await client.connect();
     try {
-      await resetPublicSchema(client);
+      await resetMigratedSchemas(client);
       await applyMigrations(client, this.#migrationsDir);
       for (const { name } of this.#state.list()) {
         const sql = this.#databaseFaults[name];

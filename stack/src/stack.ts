@@ -7,10 +7,11 @@ import { promisify } from "node:util";
 import { type AppName, DEFAULT_APP } from "./apps.ts";
 import { startBackend } from "./backend/index.ts";
 import { startControl } from "./control.ts";
-import { FaultController } from "./fault-control.ts";
+import { FaultController, type FaultHooks } from "./fault-control.ts";
 import { FaultState } from "./faults.ts";
 import { startFrontend } from "./frontend/index.ts";
 import { startMailSink } from "./mailsink/index.ts";
+import { parseMigrationsDir } from "./own-migrations.ts";
 import { DEFAULT_PORTS, freePort, type StackPorts } from "./ports.ts";
 import type { RunningServer } from "./running.ts";
 import { APP_MIGRATIONS_DIRS } from "./supabase/database.ts";
@@ -21,7 +22,10 @@ import type { JwtAlg } from "./supabase/signing-key.ts";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 export interface StackOptions {
-  /** Which app shape to serve (see apps.ts); default spa. */
+  /**
+   * Which app shape to serve (see apps.ts); default spa, or none with
+   * `migrationsDir` (the reference frontend and backend need their schema).
+   */
   app?: AppName;
   host?: string;
   /** Port per part; 0 picks a free port. Missing entries take DEFAULT_PORTS. */
@@ -37,7 +41,10 @@ export interface StackOptions {
   logStream?: Writable;
   /** Postgres server log lines. */
   onLog?: (line: string) => void;
-  /** Instead of the app's own migrations. */
+  /**
+   * A team's own migrations instead of the reference app's (STACK_MIGRATIONS):
+   * Supabase only, unless `app` is named too; database faults are refused.
+   */
   migrationsDir?: string;
   /** Auth with "Confirm email" on: sign-ups wait for the emailed link (STACK_CONFIRM_EMAIL). */
   confirmEmail?: boolean;
@@ -53,9 +60,18 @@ export interface StackUrls {
   control: string;
 }
 
-export interface RunningStack {
-  readonly app: AppName;
-  readonly urls: StackUrls;
+/** A stack on a team's own migrations with no app named: no reference frontend or backend. */
+export type SupabaseOnlyUrls = Omit<StackUrls, "frontend" | "backend"> & {
+  frontend?: undefined;
+  backend?: undefined;
+};
+
+/** `App` undefined: only Supabase (and the mail sink and control API) runs. */
+export interface RunningStack<App extends AppName | undefined = AppName> {
+  readonly app: App;
+  readonly urls: App extends AppName ? StackUrls : SupabaseOnlyUrls;
+  /** The migrations the database was built from. */
+  readonly migrationsDir: string;
   readonly keys: ProjectKeys;
   /** The variables written to the env file. */
   readonly env: Record<string, string>;
@@ -76,11 +92,23 @@ export interface StopOptions {
   keepMailSink?: boolean;
 }
 
-/** Boots the whole reference stack on loopback. */
-export async function bootStack(options: StackOptions = {}): Promise<RunningStack> {
+type OwnSchemaOptions = StackOptions & { migrationsDir: string; app?: undefined };
+type AppOptions = StackOptions & ({ app: AppName } | { migrationsDir?: undefined });
+
+/** Boots the whole reference stack on loopback (Supabase only on own migrations with no app named). */
+export function bootStack(options: OwnSchemaOptions): Promise<RunningStack<undefined>>;
+export function bootStack(options?: AppOptions): Promise<RunningStack>;
+export function bootStack(options?: StackOptions): Promise<RunningStack<AppName | undefined>>;
+export async function bootStack(
+  options: StackOptions = {},
+): Promise<RunningStack<AppName | undefined>> {
   const t0 = performance.now();
-  const app = options.app ?? DEFAULT_APP;
-  const migrationsDir = options.migrationsDir ?? APP_MIGRATIONS_DIRS[app];
+  const own = options.migrationsDir;
+  const app = options.app ?? (own === undefined ? DEFAULT_APP : undefined);
+  const migrationsDir =
+    own === undefined
+      ? APP_MIGRATIONS_DIRS[app ?? DEFAULT_APP]
+      : parseMigrationsDir(own, "migrationsDir");
   const host = options.host ?? "127.0.0.1";
   const ports = await resolvePorts(host, { ...DEFAULT_PORTS, ...options.ports });
   const frontendUrl = `http://${host}:${ports.frontend}`;
@@ -120,74 +148,83 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
       if (!stopping) reportCrash(new Error("PostgreSQL exited unexpectedly"));
     });
 
-    const backendOptions = {
-      app,
-      host,
-      port: ports.backend,
-      supabaseUrl: project.api.url,
-      supabaseAnonKey: project.keys.anonKey,
-      supabaseServiceRoleKey: project.keys.serviceRoleKey,
-      frontendOrigin: frontendUrl,
-      version: version.version,
-      commit: version.commit,
-      faults: state,
-      logStream: options.logStream,
-    };
-    let backend: RunningServer | undefined;
-    const backendHandle = {
-      close: async () => {
-        await backend?.close();
-        backend = undefined;
-      },
-    };
-    const [startedBackend, frontend] = await Promise.all([
-      startBackend(backendOptions),
-      startFrontend({
+    let hooks: FaultHooks | undefined;
+    if (app) {
+      const backendOptions = {
         app,
         host,
-        port: ports.frontend,
-        backendUrl,
-        serviceRoleKey: project.keys.serviceRoleKey,
+        port: ports.backend,
+        supabaseUrl: project.api.url,
+        supabaseAnonKey: project.keys.anonKey,
+        supabaseServiceRoleKey: project.keys.serviceRoleKey,
+        frontendOrigin: frontendUrl,
+        version: version.version,
+        commit: version.commit,
         faults: state,
-        supabase: {
-          url: project.api.url,
-          anonKey: project.keys.anonKey,
-          internalUrl: project.api.url,
+        logStream: options.logStream,
+      };
+      let backend: RunningServer | undefined;
+      const backendHandle = {
+        close: async () => {
+          await backend?.close();
+          backend = undefined;
         },
-      }),
-    ]);
-    backend = startedBackend;
-    started.push(backendHandle, frontend);
-
-    const faults = new FaultController(
-      state,
-      { url: project.postgres.url, app, migrationsDir },
-      {
+      };
+      const [startedBackend, frontend] = await Promise.all([
+        startBackend(backendOptions),
+        startFrontend({
+          app,
+          host,
+          port: ports.frontend,
+          backendUrl,
+          serviceRoleKey: project.keys.serviceRoleKey,
+          faults: state,
+          supabase: {
+            url: project.api.url,
+            anonKey: project.keys.anonKey,
+            internalUrl: project.api.url,
+          },
+        }),
+      ]);
+      backend = startedBackend;
+      started.push(backendHandle, frontend);
+      hooks = {
         stopBackend: () => backendHandle.close(),
         startBackend: async () => {
           backend = await startBackend(backendOptions);
         },
-      },
+      };
+    }
+
+    // Database faults are written against the reference schema, so a team's
+    // own migrations have none (the controller refuses them).
+    const referenceApp = own === undefined ? app : undefined;
+    const faults = new FaultController(
+      state,
+      { url: project.postgres.url, migrationsDir, referenceApp },
+      hooks,
     );
-    const urls: StackUrls = {
-      frontend: frontendUrl,
-      backend: backendUrl,
+    const appUrls = app ? { frontend: frontendUrl, backend: backendUrl } : undefined;
+    const supabaseUrls = {
       supabase: project.api.url,
       db: project.postgres.url,
       smtp: mail.smtpUrl,
       mailApi: mail.apiUrl,
       control: `http://${host}:${ports.control}`,
     };
+    const urls: StackUrls | SupabaseOnlyUrls = appUrls
+      ? { ...appUrls, ...supabaseUrls }
+      : supabaseUrls;
     const control = await startControl({
       host,
       port: ports.control,
       faults,
-      parts: () => ({ ...urls, db: `postgres://${host}:${ports.db}/postgres` }),
+      parts: () => ({ ...appUrls, ...supabaseUrls, db: `postgres://${host}:${ports.db}/postgres` }),
     });
     started.push(control);
     for (const spec of options.faults ?? []) await faults.set(spec);
 
-    const env = stackEnv(app, urls, project.keys);
+    const env = stackEnv(app, urls, project.keys, own === undefined ? undefined : migrationsDir);
     const envFile =
       options.envFile === false
         ? undefined
@@ -197,6 +234,7 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
     return {
       app,
       urls,
+      migrationsDir,
       keys: project.keys,
       env,
       envFile,
@@ -217,11 +255,18 @@ export async function bootStack(options: StackOptions = {}): Promise<RunningStac
   }
 }
 
-export function stackEnv(app: AppName, urls: StackUrls, keys: ProjectKeys): Record<string, string> {
+/** `ownMigrations`: the team's migrations the stack runs (STACK_MIGRATIONS), said in the env. */
+export function stackEnv(
+  app: AppName | undefined,
+  urls: StackUrls | SupabaseOnlyUrls,
+  keys: ProjectKeys,
+  ownMigrations?: string,
+): Record<string, string> {
   return {
-    STACK_APP: app,
-    FRONTEND_URL: urls.frontend,
-    BACKEND_URL: urls.backend,
+    ...(app ? { STACK_APP: app } : {}),
+    ...(ownMigrations ? { STACK_MIGRATIONS: ownMigrations } : {}),
+    ...(urls.frontend ? { FRONTEND_URL: urls.frontend } : {}),
+    ...(urls.backend ? { BACKEND_URL: urls.backend } : {}),
     SUPABASE_URL: urls.supabase,
     SUPABASE_ANON_KEY: keys.anonKey,
     SUPABASE_SERVICE_ROLE_KEY: keys.serviceRoleKey,

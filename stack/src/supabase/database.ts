@@ -1,8 +1,10 @@
-import { readdir, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import type { AppName } from "../apps.ts";
+import { MIGRATION_FILE, migrationFiles } from "../own-migrations.ts";
+import { migrationError } from "./migration-error.ts";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const MIGRATIONS_DIR = path.resolve(here, "../../../supabase/migrations");
@@ -16,6 +18,7 @@ export const APP_MIGRATIONS_DIRS: Record<AppName, string> = {
 /** Lays down what a fresh Supabase project has before any app migration. */
 export async function applySupabaseShape(client: pg.ClientBase): Promise<void> {
   await client.query(await readFile(path.join(here, "shape.sql"), "utf8"));
+  await client.query(await readFile(path.join(here, "storage.sql"), "utf8"));
   await client.query(await readFile(path.join(here, "public-grants.sql"), "utf8"));
   await client.query(`
     create schema if not exists supabase_migrations;
@@ -27,36 +30,24 @@ export async function applySupabaseShape(client: pg.ClientBase): Promise<void> {
 }
 
 /**
- * Empties the public schema (cascading to triggers on auth.users that call
- * its functions) and forgets applied migrations, so they can run again.
+ * Empties what migrations write to, so they can run again: the public schema
+ * (cascading to triggers on auth.users that call its functions), the storage
+ * schema (buckets and storage policies) laid down anew, and the record of
+ * applied migrations.
  */
-export async function resetPublicSchema(client: pg.ClientBase): Promise<void> {
+export async function resetMigratedSchemas(client: pg.ClientBase): Promise<void> {
   await client.query("drop schema if exists public cascade; create schema public;");
+  await client.query("drop schema if exists storage cascade;");
+  await client.query(await readFile(path.join(here, "storage.sql"), "utf8"));
   await client.query(await readFile(path.join(here, "public-grants.sql"), "utf8"));
   await client.query("truncate supabase_migrations.schema_migrations");
 }
 
-export interface Migration {
-  version: string;
-  name: string;
-  file: string;
-}
-
-/** Migrations in the Supabase CLI's layout: `<version>_<name>.sql`, applied in version order. */
-export async function listMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
-  const files = (await readdir(dir)).filter((file) => file.endsWith(".sql")).sort();
-  return files.map((file) => {
-    const match = file.match(/^(\d+)_(.*)\.sql$/);
-    if (!match?.[1]) {
-      throw new Error(`migration file ${file} is not named <version>_<name>.sql`);
-    }
-    return { version: match[1], name: match[2] ?? "", file: path.join(dir, file) };
-  });
-}
-
 /**
- * Applies every migration not yet recorded in supabase_migrations, each in its
- * own transaction, recording it as the Supabase CLI does. Returns the versions applied.
+ * Applies every migration of `dir` not yet recorded in supabase_migrations,
+ * in version order, each in its own transaction, recording it as the Supabase
+ * CLI does. A failure is a MigrationError naming the file and statement.
+ * Returns the files applied.
  */
 export async function applyMigrations(
   client: pg.ClientBase,
@@ -67,24 +58,23 @@ export async function applyMigrations(
   );
   const applied = new Set(done.rows.map((row) => row.version));
   const ran: string[] = [];
-  for (const migration of await listMigrations(dir)) {
-    if (applied.has(migration.version)) continue;
-    const sql = await readFile(migration.file, "utf8");
+  for (const file of migrationFiles(dir)) {
+    const [, version = "", name = ""] = MIGRATION_FILE.exec(file) ?? [];
+    if (applied.has(version)) continue;
+    const sql = await readFile(path.join(dir, file), "utf8");
     await client.query("begin");
     try {
       await client.query(sql);
       await client.query(
         "insert into supabase_migrations.schema_migrations (version, statements, name) values ($1, $2, $3)",
-        [migration.version, [sql], migration.name],
+        [version, [sql], name],
       );
       await client.query("commit");
     } catch (error) {
       await client.query("rollback");
-      throw new Error(
-        `migration ${path.basename(migration.file)} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      throw await migrationError(client, file, sql, error);
     }
-    ran.push(migration.version);
+    ran.push(file);
   }
   return ran;
 }

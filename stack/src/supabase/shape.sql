@@ -1,7 +1,8 @@
 -- The database shape a Supabase project has before the app's migrations run:
 -- roles, the auth schema as Supabase Auth lays it out, auth.* helper
--- functions and the default grants. Written for this stand-in; only the shape
--- (names, types, grants) follows Supabase, so real migrations run unchanged.
+-- functions and the default grants; storage.sql adds the storage schema.
+-- Written for this stand-in; only the shape (names, types, grants) follows
+-- Supabase, so real migrations run unchanged.
 
 create role anon nologin noinherit;
 create role authenticated nologin noinherit;
@@ -9,6 +10,7 @@ create role service_role nologin noinherit bypassrls;
 create role authenticator login noinherit;
 grant anon, authenticated, service_role to authenticator;
 create role supabase_auth_admin login noinherit createrole;
+create role supabase_storage_admin login noinherit createrole;
 create role supabase_admin login superuser;
 create role dashboard_user nologin;
 
