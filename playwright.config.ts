@@ -8,7 +8,13 @@ import {
   chromiumExecutable,
   videoRecordingAvailable,
 } from "./playwright/chromium.ts";
-import { type AppName, appFromEnv, faultsFromEnv } from "./stack/index.ts";
+import {
+  type AppName,
+  appFromEnv,
+  faultsFromEnv,
+  type JwtAlg,
+  jwtAlgFromEnv,
+} from "./stack/index.ts";
 import {
   ConfigError,
   hasNoTarget,
@@ -25,6 +31,7 @@ process.env.SYNTHETIC_RUN_ID ||= newRunId();
 // over in config.metadata (the FullConfig Playwright passes it), so it does not parse again.
 let stackFaults: string[] | undefined;
 let stackApp: AppName | undefined;
+let stackJwtAlg: JwtAlg | undefined;
 // Against production only read-only journeys and registration-with-cleanup run, unless widened.
 let readOnly = isReadOnly();
 if (!hasNoTarget()) {
@@ -39,6 +46,7 @@ if (!hasNoTarget()) {
   try {
     stackFaults = faultsFromEnv();
     stackApp = appFromEnv();
+    stackJwtAlg = jwtAlgFromEnv();
   } catch (error) {
     process.stderr.write(`Invalid configuration:\n  - ${(error as Error).message}\n`);
     process.exit(2);
@@ -73,7 +81,7 @@ export default defineConfig({
   testDir: "tests",
   outputDir: "test-results",
   globalSetup: "./playwright/global-setup.ts",
-  metadata: { stackFaults, stackApp },
+  metadata: { stackFaults, stackApp, stackJwtAlg },
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI || scheduled ? 1 : 0,

@@ -59,6 +59,8 @@ describe("with no target: the stack the run boots itself", () => {
         ["playwright", "test", "--project=security", "--retries=0", `--output=${dir}/results`],
         {
           STACK_FAULTS: "key-leaked",
+          // Sessions signed as on a project with asymmetric keys: the RLS checks still hold.
+          STACK_JWT_ALG: "ES256",
           ALERT_STATE_PATH: path.join(dir, "alerts", "state.json"),
           ALERT_JOURNAL_PATH: path.join(dir, "alerts", "journal.jsonl"),
           PLAYWRIGHT_JUNIT_OUTPUT_FILE: path.join(dir, "junit.xml"),
@@ -68,7 +70,11 @@ describe("with no target: the stack the run boots itself", () => {
       );
       const output = result.stdout + result.stderr;
       assert.equal(result.code, 1, output);
-      assert.match(output, /booted the reference stack \(.*\) with faults key-leaked/);
+      assert.match(
+        output,
+        /booted the reference stack \(.*, ES256 session tokens\) with faults key-leaked/,
+      );
+      assert.match(output, /user A reads their own row, not user B's/);
       // Delivered after the stack's teardown: its mail sink outlives the rest until the process ends.
       assert.match(output, /\[alerts\] → email \[FIRING:1\] critical local · security/, output);
       assert.match(output, /contains the service-role key/);

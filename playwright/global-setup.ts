@@ -1,10 +1,11 @@
 import type { FullConfig } from "@playwright/test";
-import { type AppName, bootStack, FREE_PORTS } from "../stack/index.ts";
+import { type AppName, bootStack, FREE_PORTS, type JwtAlg } from "../stack/index.ts";
 import { hasNoTarget } from "../target/config.ts";
 
 /**
  * With no target configured, boots the reference stack on free ports (the app
- * shape of STACK_APP and the faults of STACK_FAULTS, parsed and checked once
+ * shape of STACK_APP, the faults of STACK_FAULTS and the token signing of
+ * STACK_JWT_ALG, parsed and checked once
  * by playwright.config.ts and handed over in config.metadata) and points the
  * run at it through the same variables a real target uses.
  */
@@ -14,8 +15,10 @@ export default async function globalSetup(
   if (!hasNoTarget()) return undefined;
   const faults: string[] = config.metadata.stackFaults ?? [];
   const app: AppName | undefined = config.metadata.stackApp;
+  const jwtAlg: JwtAlg | undefined = config.metadata.stackJwtAlg;
   const stack = await bootStack({
     app,
+    jwtAlg,
     ports: FREE_PORTS,
     envFile: false,
     faults,
@@ -23,7 +26,7 @@ export default async function globalSetup(
   for (const [name, value] of Object.entries(stack.env)) process.env[name] = value;
   process.env.SYNTHETIC_ENV ??= "local";
   process.stdout.write(
-    `No target configured: booted the reference stack (app ${stack.app}, ${stack.urls.frontend})${faults.length > 0 ? ` with faults ${faults.join(", ")}` : ""}.\n`,
+    `No target configured: booted the reference stack (app ${stack.app}, ${stack.urls.frontend}${jwtAlg && jwtAlg !== "HS256" ? `, ${jwtAlg} session tokens` : ""})${faults.length > 0 ? ` with faults ${faults.join(", ")}` : ""}.\n`,
   );
   // The alert reporter delivers to the stack's mail sink after this teardown.
   return () => stack.stop({ keepMailSink: true });

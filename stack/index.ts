@@ -25,6 +25,7 @@ export {
 export { FREE_PORTS } from "./src/ports.ts";
 export type { RunningPostgres } from "./src/postgres.ts";
 export type { RunningStack } from "./src/stack.ts";
+export { type JwtAlg, jwtAlgFromEnv } from "./src/supabase/signing-key.ts";
 
 // A cast, as an arrow function cannot carry bootStack's overloads.
 export const bootStack = (async (options?: Stack.StackOptions) =>
