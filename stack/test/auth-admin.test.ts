@@ -183,6 +183,52 @@ describe("auth: admin API with the service role", () => {
     assert.equal(again.error?.code, "user_not_found");
   });
 
+  test("a delete the database refuses answers as GoTrue does: the public Postgres error, or its own in 2024-01-01", async () => {
+    // GoTrue (internal/api/errors.go, internal/utilities/postgres.go) passes
+    // integrity errors on as {code, message, detail} with 500 in its legacy
+    // format; the 2024-01-01 format gives its own code and message instead.
+    const email = uniqueEmail("blocked");
+    const created = await admin().createUser({
+      email,
+      password: "correct-horse",
+      email_confirm: true,
+    });
+    const id = created.data.user?.id;
+    assert.ok(id);
+    await env.db.query(
+      "create table public.blocking_orders (owner uuid references auth.users (id))",
+    );
+    await env.db.query("insert into public.blocking_orders values ($1)", [id]);
+    try {
+      const headers = { Authorization: `Bearer ${env.project.keys.serviceRoleKey}` };
+      const legacy = await authFetch(env.project, `/admin/users/${id}`, {
+        method: "DELETE",
+        headers,
+      });
+      assert.equal(legacy.status, 500);
+      const body = (await legacy.json()) as Record<string, unknown>;
+      assert.equal(body.code, "23503");
+      assert.match(
+        String(body.message),
+        /violates foreign key constraint "blocking_orders_owner_fkey"/,
+      );
+      assert.match(String(body.detail), /is still referenced from table "blocking_orders"/);
+      assert.equal(legacy.headers.get("x-sb-error-code"), "unexpected_failure");
+      const v2024 = await authFetch(env.project, `/admin/users/${id}`, {
+        method: "DELETE",
+        headers: { ...headers, ...API_VERSION },
+      });
+      assert.equal(v2024.status, 500);
+      assert.deepEqual(await v2024.json(), {
+        code: "unexpected_failure",
+        message: "Database error deleting user",
+      });
+      assert.equal((await admin().getUserById(id)).error, null, "the user is still there");
+    } finally {
+      await env.db.query("drop table public.blocking_orders");
+    }
+  });
+
   test("a user's own token is not an admin's: not_admin", async () => {
     const signUp = await anonClient(env.project).auth.signUp({
       email: uniqueEmail("notadmin"),
