@@ -298,3 +298,72 @@ export function newRunId(): string {
 function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
+
+/** Mailboxes the suite can read auth emails from; imap is reserved for inboxes that only speak IMAP. */
+export const MAILBOX_KINDS = ["mailpit", "imap"] as const;
+
+/**
+ * Where email journeys read mail (target/mailbox.ts). Undefined: no mailbox,
+ * so the journeys that need one are skipped. `url` may carry credentials
+ * (Mailpit's basic auth); messages show it through `redactUrl`.
+ */
+export type MailboxConfig =
+  | {
+      kind: "mailpit";
+      url: string;
+      /** The variable the URL came from, for messages. */
+      variable: "SYNTHETIC_MAILBOX_URL" | "MAIL_SINK_API_URL";
+    }
+  | undefined;
+
+/**
+ * SYNTHETIC_MAILBOX and SYNTHETIC_MAILBOX_URL, parsed apart from the target
+ * (a run without a mailbox is a full run). The URL defaults to the reference
+ * stack's MAIL_SINK_API_URL, which answers Mailpit's API, when the stack is
+ * the target; any other target must name its mailbox.
+ */
+export function parseMailboxConfig(env: NodeJS.ProcessEnv = process.env): MailboxConfig {
+  const kind = emptyToUndefined(env.SYNTHETIC_MAILBOX)?.trim().toLowerCase();
+  const explicit = emptyToUndefined(env.SYNTHETIC_MAILBOX_URL);
+  if (kind === undefined) {
+    if (explicit === undefined) return undefined;
+    throw new ConfigError([
+      "SYNTHETIC_MAILBOX_URL is set but SYNTHETIC_MAILBOX is not; set SYNTHETIC_MAILBOX=mailpit",
+    ]);
+  }
+  if (kind === "imap") {
+    throw new ConfigError([
+      "SYNTHETIC_MAILBOX imap is not yet supported; use mailpit, or leave SYNTHETIC_MAILBOX unset to skip email journeys",
+    ]);
+  }
+  if (kind !== "mailpit") {
+    throw new ConfigError([
+      "SYNTHETIC_MAILBOX must be mailpit (imap is reserved, not yet supported), or unset to skip email journeys",
+    ]);
+  }
+  const fromStack = emptyToUndefined(env.MAIL_SINK_API_URL);
+  const name = explicit !== undefined ? "SYNTHETIC_MAILBOX_URL" : "MAIL_SINK_API_URL";
+  const value = explicit ?? fromStack;
+  if (value === undefined) {
+    throw new ConfigError([
+      "SYNTHETIC_MAILBOX_URL is required with SYNTHETIC_MAILBOX=mailpit: the Mailpit address, e.g. http://localhost:8025",
+    ]);
+  }
+  const url = httpUrl.safeParse(value);
+  if (!url.success) {
+    const because = url.error.issues[0]?.message ?? "must be an http(s) URL";
+    throw new ConfigError([
+      name === "SYNTHETIC_MAILBOX_URL"
+        ? `SYNTHETIC_MAILBOX_URL ${because}`
+        : `MAIL_SINK_API_URL (the default for SYNTHETIC_MAILBOX_URL) ${because}`,
+    ]);
+  }
+  return { kind: "mailpit", url: url.data, variable: name };
+}
+
+/** A URL as messages show it: without user name, password, query or fragment. */
+export function redactUrl(value: string): string {
+  if (!URL.canParse(value)) return "(an unparseable URL)";
+  const url = new URL(value);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
+}

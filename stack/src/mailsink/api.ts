@@ -1,7 +1,11 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Inbox } from "./inbox.ts";
+import { registerMailpitApi } from "./mailpit-api.ts";
 
-/** The HTTP side of the mail sink: list, read and clear received messages. */
+/**
+ * The HTTP side of the mail sink: list, read and clear received messages, in
+ * its own shape (/messages) and in Mailpit's (/api/v1/…, see mailpit-api.ts).
+ */
 export function createMailApi(inbox: Inbox): FastifyInstance {
   const app = Fastify({ logger: false });
 
@@ -22,6 +26,8 @@ export function createMailApi(inbox: Inbox): FastifyInstance {
     inbox.clear();
     return reply.code(204).send();
   });
+
+  registerMailpitApi(app, inbox);
 
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ error: { code: "not_found", message: "no such route" } }),

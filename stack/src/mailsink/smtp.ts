@@ -39,11 +39,12 @@ export function createSmtpServer({ inbox, maxMessageBytes }: SmtpOptions): SMTPS
           callback();
           return;
         }
-        simpleParser(Buffer.concat(chunks))
+        const raw = Buffer.concat(chunks);
+        simpleParser(raw)
           .then((mail) => {
             const envelopeTo = session.envelope.rcptTo.map((rcpt) => rcpt.address);
             const mailFrom = session.envelope.mailFrom;
-            inbox.add(mail, envelopeTo, mailFrom ? mailFrom.address : "");
+            inbox.add(mail, envelopeTo, mailFrom ? mailFrom.address : "", raw.length);
             callback();
           })
           .catch((error: unknown) => {
