@@ -2,16 +2,11 @@
 // check names is brought back by the plan, what may hold data is left alone
 // with a reason, and data that refuses a constraint stops only that step.
 import assert from "node:assert/strict";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import pg from "pg";
-import { applySupabaseShape, type RunningPostgres, startPostgres } from "../../stack/index.ts";
+import { describe, test } from "node:test";
 import { inspectCatalog } from "../catalog.ts";
 import { diffSchema } from "../diff.ts";
 import { applyRestore, planRestore, redact } from "../restore.ts";
-import { applyMigrationFiles } from "../scratch.ts";
+import { useDriftDatabase } from "./support/drift-database.ts";
 
 const LEDGER = `create table public.ledger (id bigint generated always as identity primary key, owner uuid not null default auth.uid());
 alter table public.ledger enable row level security;
@@ -22,46 +17,22 @@ create view public.ledger_view as select id from public.ledger;
 `;
 
 describe("schema restore against real drift", () => {
-  let server: RunningPostgres;
-  let client: pg.Client;
-  let migrations: string;
+  const db = useDriftDatabase(LEDGER);
 
   const schemaNow = async () => {
     const {
       source: _s,
       unchecked: _u,
       ...schema
-    } = await inspectCatalog(client, {
+    } = await inspectCatalog(db.client, {
       schemas: ["public"],
     });
     return schema;
   };
 
-  before(async () => {
-    migrations = await mkdtemp(path.join(tmpdir(), "migrations-"));
-    for (const file of [
-      "20250101000000_create_profiles.sql",
-      "20250102000000_profiles_constraints.sql",
-    ]) {
-      await writeFile(path.join(migrations, file), await readFile(`supabase/migrations/${file}`));
-    }
-    await writeFile(path.join(migrations, "20250103000000_ledger.sql"), LEDGER);
-    server = await startPostgres();
-    client = new pg.Client({ connectionString: server.url });
-    await client.connect();
-    await applySupabaseShape(client);
-    await applyMigrationFiles(client, migrations);
-  });
-
-  after(async () => {
-    await client?.end();
-    await server?.stop();
-    await rm(migrations, { recursive: true, force: true });
-  });
-
   test("partial drift of every kind is restored; extra tables, columns and auth triggers are left alone", async () => {
     const expected = await schemaNow();
-    await client.query(`
+    await db.client.query(`
       alter table auth.users disable trigger on_auth_user_created;
       drop policy "Profiles are viewable by their owner" on public.profiles;
       create policy "Profiles are viewable by their owner" on public.profiles for select to authenticated using (true);
@@ -82,23 +53,25 @@ describe("schema restore against real drift", () => {
       alter table public.profiles add column nickname text;
       create trigger audit_signup after insert on auth.users for each row execute function public.touch_updated_at();
     `);
-    assert.ok(diffSchema(expected, await inspectCatalog(client, { schemas: ["public"] })).length);
+    assert.ok(
+      diffSchema(expected, await inspectCatalog(db.client, { schemas: ["public"] })).length,
+    );
 
-    const plan = await planRestore(server.url, migrations, { schemas: ["public"] });
+    const plan = await planRestore(db.server.url, db.migrations, { schemas: ["public"] });
     const kept = plan.steps.filter((step) => step.action === "kept").map((step) => step.reason);
     assert.deepEqual(kept.sort(), [
       "column public.profiles.nickname is not in the migrations; left in place, it may hold data",
       "table public.notes is not in the migrations; left in place, it may hold data",
       "trigger audit_signup on auth.users is not in the migrations; left in place (auth.users is Supabase Auth's table, other tools add triggers there)",
     ]);
-    const outcomes = await applyRestore(server.url, plan);
+    const outcomes = await applyRestore(db.server.url, plan);
     assert.deepEqual(
       outcomes.filter((outcome) => outcome.outcome !== "applied"),
       [],
       "every step applies",
     );
 
-    const drift = diffSchema(expected, await inspectCatalog(client, { schemas: ["public"] }), {
+    const drift = diffSchema(expected, await inspectCatalog(db.client, { schemas: ["public"] }), {
       ignore: ["table public.notes", "column public.profiles.nickname", "trigger audit_signup*"],
     });
     assert.deepEqual(
@@ -106,25 +79,28 @@ describe("schema restore against real drift", () => {
       [],
       "nothing but what was left alone remains",
     );
-    assert.equal((await client.query("select count(*)::int as n from public.notes")).rows[0].n, 1);
-    const again = await planRestore(server.url, migrations, { schemas: ["public"] });
+    assert.equal(
+      (await db.client.query("select count(*)::int as n from public.notes")).rows[0].n,
+      1,
+    );
+    const again = await planRestore(db.server.url, db.migrations, { schemas: ["public"] });
     assert.ok(
       again.steps.every((step) => step.action === "kept"),
       "a second plan has nothing left to apply",
     );
-    await client.query(`drop table public.notes; alter table public.profiles drop column nickname;
+    await db.client.query(`drop table public.notes; alter table public.profiles drop column nickname;
       drop trigger audit_signup on auth.users;`);
   });
 
   test("data that refuses a constraint stops that step alone, leaving no half of it", async () => {
-    await client.query(`
+    await db.client.query(`
       insert into auth.users (id, email) values (gen_random_uuid(), 'one@example.com'), (gen_random_uuid(), 'two@example.com');
       alter table public.profiles drop constraint profiles_email_key;
       update public.profiles set email = 'same@example.com';
       drop policy "Profiles are updatable by their owner" on public.profiles;
     `);
-    const plan = await planRestore(server.url, migrations, { schemas: ["public"] });
-    const outcomes = await applyRestore(server.url, plan);
+    const plan = await planRestore(db.server.url, db.migrations, { schemas: ["public"] });
+    const outcomes = await applyRestore(db.server.url, plan);
     const refused = outcomes.filter((outcome) => outcome.outcome !== "applied");
     assert.equal(refused.length, 1, JSON.stringify(outcomes, null, 2));
     assert.equal(refused[0]?.outcome, "not applied");
@@ -133,18 +109,18 @@ describe("schema restore against real drift", () => {
       refused[0]?.detail ?? "",
       /^the data does not satisfy it \(could not create unique index/,
     );
-    const left = await client.query(
+    const left = await db.client.query(
       "select count(*)::int as n from pg_class where relname = 'profiles_email_key'",
     );
     assert.equal(left.rows[0].n, 0, "the unique index was left behind without its constraint");
-    const policy = await client.query(
+    const policy = await db.client.query(
       "select count(*)::int as n from pg_policies where policyname = 'Profiles are updatable by their owner'",
     );
     assert.equal(policy.rows[0].n, 1, "the step after the refused one was not applied");
-    await client.query("delete from auth.users");
+    await db.client.query("delete from auth.users");
     const after = await applyRestore(
-      server.url,
-      await planRestore(server.url, migrations, { schemas: ["public"] }),
+      db.server.url,
+      await planRestore(db.server.url, db.migrations, { schemas: ["public"] }),
     );
     assert.deepEqual(
       after.map((outcome) => outcome.outcome),
@@ -158,10 +134,10 @@ describe("schema restore against real drift", () => {
       redact(`could not connect to ${url}: password s3cret-pass rejected`, url),
       "could not connect to <SUPABASE_DB_URL>: password <password> rejected",
     );
-    const wrong = new URL(server.url);
+    const wrong = new URL(db.server.url);
     wrong.password = "not-the-password";
     await assert.rejects(
-      planRestore(wrong.toString(), migrations, { schemas: ["public"] }),
+      planRestore(wrong.toString(), db.migrations, { schemas: ["public"] }),
       (error: Error) => {
         assert.ok(!error.message.includes("not-the-password"), error.message);
         assert.ok(!error.message.includes(wrong.toString()), error.message);

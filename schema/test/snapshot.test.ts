@@ -6,16 +6,16 @@ import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { promisify } from "node:util";
 import pg from "pg";
 import { loadAppProfile } from "../../contract/load.ts";
 import { schemaTarget } from "../../contract/profile.ts";
-import { applySupabaseShape, type RunningPostgres, startPostgres } from "../../stack/index.ts";
 import { inspectCatalog } from "../catalog.ts";
 import { diffSchema, formatDrift } from "../diff.ts";
-import { applyMigrationFiles, MigrationError, snapshotMigrations } from "../scratch.ts";
+import { MigrationError, snapshotMigrations } from "../scratch.ts";
 import { serializeSnapshot } from "../snapshot.ts";
+import { useDriftDatabase } from "./support/drift-database.ts";
 
 const run = promisify(execFile);
 const PROFILES = ["contract/app.ts", "contract/examples/ssr.ts"];
@@ -83,9 +83,6 @@ describe("schema snapshot from migrations", () => {
 });
 
 describe("catalog inspection against real drift", () => {
-  let server: RunningPostgres;
-  let client: pg.Client;
-  let migrations: string;
   const FORCED = `create table public.ledger (id bigint generated always as identity primary key, owner uuid not null default auth.uid());
 alter table public.ledger enable row level security;
 alter table public.ledger force row level security;
@@ -94,40 +91,20 @@ create type public.mood as enum ('happy', 'sad');
 create view public.ledger_view as select id from public.ledger;
 `;
 
-  before(async () => {
-    migrations = await mkdtemp(path.join(tmpdir(), "migrations-"));
-    for (const file of [
-      "20250101000000_create_profiles.sql",
-      "20250102000000_profiles_constraints.sql",
-    ]) {
-      await writeFile(path.join(migrations, file), await readFile(`supabase/migrations/${file}`));
-    }
-    await writeFile(path.join(migrations, "20250103000000_ledger.sql"), FORCED);
-    server = await startPostgres();
-    client = new pg.Client({ connectionString: server.url });
-    await client.connect();
-    await applySupabaseShape(client);
-    await applyMigrationFiles(client, migrations);
-  });
-
-  after(async () => {
-    await client?.end();
-    await server?.stop();
-    await rm(migrations, { recursive: true, force: true });
-  });
+  const db = useDriftDatabase(FORCED);
 
   test("each kind of drift made in Postgres is named, with expected and found", async () => {
     const {
       source: _s,
       unchecked: _u,
       ...expected
-    } = await inspectCatalog(client, { schemas: ["public"] });
+    } = await inspectCatalog(db.client, { schemas: ["public"] });
     assert.deepEqual(
       expected,
-      await snapshotMigrations(migrations, ["public"]),
+      await snapshotMigrations(db.migrations, ["public"]),
       "the same migrations read alike",
     );
-    await client.query(`
+    await db.client.query(`
       alter table auth.users disable trigger on_auth_user_created;
       drop policy "Profiles are viewable by their owner" on public.profiles;
       create policy "Profiles are viewable by their owner" on public.profiles for select to authenticated using (true);
@@ -144,7 +121,7 @@ create view public.ledger_view as select id from public.ledger;
       revoke execute on function public.touch_updated_at() from anon;
       create or replace view public.ledger_view as select id, owner from public.ledger;
     `);
-    const found = await inspectCatalog(client, { schemas: ["public"] });
+    const found = await inspectCatalog(db.client, { schemas: ["public"] });
     const drift = diffSchema(expected, found);
     const named = drift.map(
       (item) => `${item.kind}: ${item.subject} | ${item.expected} -> ${item.found}`,
@@ -181,10 +158,10 @@ create view public.ledger_view as select id from public.ledger;
   });
 
   test("a role that may not read a catalog gets 'not checked' for it, never 'none found'", async () => {
-    await client.query(`
+    await db.client.query(`
       create role schema_reader login password 'reader';
       revoke select on pg_catalog.pg_trigger from public;`);
-    const url = new URL(server.url);
+    const url = new URL(db.server.url);
     url.username = "schema_reader";
     url.password = "reader";
     const reader = new pg.Client({ connectionString: url.toString() });
@@ -199,7 +176,7 @@ create view public.ledger_view as select id from public.ledger;
       );
     } finally {
       await reader.end();
-      await client.query("grant select on pg_catalog.pg_trigger to public");
+      await db.client.query("grant select on pg_catalog.pg_trigger to public");
     }
   });
 });

@@ -1,9 +1,11 @@
 import type { FastifyRequest } from "fastify";
 import type { SupabaseContext } from "../context.ts";
 import type { Db } from "./db.ts";
+import { internalError } from "./errors.ts";
+import { requestAud } from "./guard.ts";
 import { checkEmailFrequency, newOtp, sendAuthMail, tokenHash, verifyLink } from "./mail.ts";
 import { referrer } from "./redirect.ts";
-import { type UserRow, updateUser } from "./users.ts";
+import { findUserByEmail, type UserRow, updateUser } from "./users.ts";
 
 // Where each emailed token lives; a magic link reuses the recovery columns, as in GoTrue.
 const SLOTS = {
@@ -56,4 +58,17 @@ export async function mailEmailChange(
     email_change_sent_at: new Date(),
     email_change_confirm_status: 0,
   });
+}
+
+/** The user an emailed token would go to, or none; a lookup failure is GoTrue's "Unable to process request". */
+export async function recipientByEmail(
+  context: SupabaseContext,
+  request: FastifyRequest,
+  email: string,
+): Promise<UserRow | undefined> {
+  try {
+    return (await findUserByEmail(context.pool, email, requestAud(request))) ?? undefined;
+  } catch (error) {
+    throw internalError("Unable to process request", error);
+  }
 }

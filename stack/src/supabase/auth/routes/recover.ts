@@ -3,10 +3,8 @@ import { z } from "zod";
 import type { SupabaseContext } from "../../context.ts";
 import { readBody, text } from "../body.ts";
 import { inTransaction } from "../db.ts";
-import { mailToken } from "../email-tokens.ts";
-import { badRequest, internalError } from "../errors.ts";
-import { requestAud } from "../guard.ts";
-import { findUserByEmail } from "../users.ts";
+import { mailToken, recipientByEmail } from "../email-tokens.ts";
+import { badRequest } from "../errors.ts";
 import { validateEmail } from "../validate.ts";
 
 const RecoverBody = z.object({
@@ -25,12 +23,7 @@ export function recoverRoutes(app: FastifyInstance, context: SupabaseContext): v
     if (!body.email) throw badRequest("validation_failed", "Password recovery requires an email");
     const email = validateEmail(body.email);
 
-    let user: Awaited<ReturnType<typeof findUserByEmail>>;
-    try {
-      user = await findUserByEmail(context.pool, email, requestAud(request));
-    } catch (error) {
-      throw internalError("Unable to process request", error);
-    }
+    const user = await recipientByEmail(context, request, email);
     if (!user) return reply.send({});
     const known = user;
 

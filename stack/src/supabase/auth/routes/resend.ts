@@ -3,10 +3,8 @@ import { z } from "zod";
 import type { SupabaseContext } from "../../context.ts";
 import { readBody, text } from "../body.ts";
 import { inTransaction } from "../db.ts";
-import { mailEmailChange, mailToken } from "../email-tokens.ts";
-import { AuthError, badRequest, internalError } from "../errors.ts";
-import { requestAud } from "../guard.ts";
-import { findUserByEmail } from "../users.ts";
+import { mailEmailChange, mailToken, recipientByEmail } from "../email-tokens.ts";
+import { AuthError, badRequest } from "../errors.ts";
 import { validateEmail } from "../validate.ts";
 
 const ResendBody = z.object({
@@ -54,12 +52,7 @@ export function resendRoutes(app: FastifyInstance, context: SupabaseContext): vo
     }
     const email = validateEmail(rawEmail);
 
-    let user: Awaited<ReturnType<typeof findUserByEmail>>;
-    try {
-      user = await findUserByEmail(context.pool, email, requestAud(request));
-    } catch (error) {
-      throw internalError("Unable to process request", error);
-    }
+    const user = await recipientByEmail(context, request, email);
     if (!user) return reply.send({});
     const known = user;
     switch (type) {
