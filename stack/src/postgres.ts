@@ -34,7 +34,13 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   const port = options.port ? options.port : await freePort(host);
   const password = options.password ?? randomBytes(12).toString("hex");
   const dataDir = path.join(tmpdir(), `reference-stack-pg-${randomBytes(6).toString("hex")}`);
-  const log = options.onLog ?? (() => {});
+  const onLog = options.onLog ?? (() => {});
+  // Postgres says why it would not listen only in its log; the error keeps it.
+  let bindFailure: string | undefined;
+  const log = (line: string) => {
+    if (/could not bind|address already in use/i.test(line)) bindFailure ??= line.trim();
+    onLog(line);
+  };
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -64,7 +70,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Runn
   } catch (error) {
     await rm(dataDir, { recursive: true, force: true });
     throw new Error(
-      `embedded PostgreSQL failed to start on ${host}:${port}: ${error instanceof Error ? error.message : String(error ?? "process exited")}`,
+      `embedded PostgreSQL failed to start on ${host}:${port}: ${bindFailure ?? (error instanceof Error ? error.message : String(error ?? "process exited"))}`,
     );
   }
   const child = (server as unknown as { process?: import("node:child_process").ChildProcess })

@@ -103,6 +103,33 @@ export async function bootStack(
   options: StackOptions = {},
 ): Promise<RunningStack<AppName | undefined>> {
   const t0 = performance.now();
+  const requested = { ...DEFAULT_PORTS, ...options.ports };
+  const picked = Object.values(requested).some((port) => port === 0);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await bootOnce(options, requested, t0);
+    } catch (error) {
+      // A port the kernel handed out is free only until someone binds it:
+      // another process can take it between the pick and the part's listen.
+      // Picked ports are picked again; a port the user named is an error.
+      if (!picked || attempt === BOOT_ATTEMPTS || !isAddressInUse(error)) throw error;
+    }
+  }
+}
+
+const BOOT_ATTEMPTS = 3;
+
+function isAddressInUse(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") return true;
+  return /EADDRINUSE|address already in use|could not bind/i.test(error.message);
+}
+
+async function bootOnce(
+  options: StackOptions,
+  requested: StackPorts,
+  t0: number,
+): Promise<RunningStack<AppName | undefined>> {
   const own = options.migrationsDir;
   const app = options.app ?? (own === undefined ? DEFAULT_APP : undefined);
   const migrationsDir =
@@ -110,7 +137,7 @@ export async function bootStack(
       ? APP_MIGRATIONS_DIRS[app ?? DEFAULT_APP]
       : parseMigrationsDir(own, "migrationsDir");
   const host = options.host ?? "127.0.0.1";
-  const ports = await resolvePorts(host, { ...DEFAULT_PORTS, ...options.ports });
+  const ports = await resolvePorts(host, requested);
   const frontendUrl = `http://${host}:${ports.frontend}`;
   const backendUrl = `http://${host}:${ports.backend}`;
   const state = new FaultState();
