@@ -14,6 +14,8 @@ export const FAULT_NAMES = [
   "constraints-dropped",
   "auth-503",
   "register-500",
+  "auth-links-expired",
+  "mail-down",
   "backend-latency",
   "backend-down",
   "frontend-js-error",
@@ -36,6 +38,10 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
     "public.profiles loses its unique and check constraints and the cascade of its foreign key (ssr: profiles' unique username, notes' cascade)",
   "auth-503": "Supabase Auth (/auth/v1) answers 503 to every request",
   "register-500": "POST /api/auth/register answers 500 (ssr: Supabase Auth's POST /auth/v1/signup)",
+  "auth-links-expired":
+    "Supabase Auth treats every emailed link and code as expired (403 otp_expired; GET /auth/v1/verify redirects with it in the fragment)",
+  "mail-down":
+    "the mail sink refuses Supabase Auth's mail (SMTP 451 to MAIL FROM noreply@auth.local), so Auth answers 500 \"Error sending … email\"; other senders' mail (alerts) still arrives",
   "backend-latency": "every backend response is delayed by N ms (value, default 1500)",
   "backend-down": "the backend stops listening",
   "frontend-js-error": "every frontend page throws an uncaught JavaScript error",

@@ -16,6 +16,7 @@ import { DEFAULT_PORTS, freePort, type StackPorts } from "./ports.ts";
 import type { RunningServer } from "./running.ts";
 import { APP_MIGRATIONS_DIRS } from "./supabase/database.ts";
 import type { ProjectKeys } from "./supabase/keys.ts";
+import { AUTH_MAIL_SENDER } from "./supabase/mailer.ts";
 import { startSupabaseProject } from "./supabase/project.ts";
 import type { JwtAlg } from "./supabase/signing-key.ts";
 
@@ -151,7 +152,14 @@ async function bootOnce(
 
   try {
     const [mail, version] = await Promise.all([
-      startMailSink({ host, smtpPort: ports.smtp, httpPort: ports.mailApi }),
+      startMailSink({
+        host,
+        smtpPort: ports.smtp,
+        httpPort: ports.mailApi,
+        faults: state,
+        // Only Auth's mail: alerts about the outage still go through the sink.
+        downFor: [AUTH_MAIL_SENDER],
+      }),
       readVersion(),
     ]);
     started.push(mail);

@@ -8,6 +8,7 @@ import { type RunningMailSink, startMailSink } from "../src/mailsink/index.ts";
 import { startSupabaseProject } from "../src/supabase/project.ts";
 import { API_VERSION, authFetch, jwtPayload, uniqueEmail } from "./support/auth.ts";
 import { supabaseClient } from "./support/clients.ts";
+import { codeIn, linkIn, mailsTo, onlyMailTo } from "./support/mail.ts";
 import type { TestProject } from "./support/supabase.ts";
 
 const SITE_URL = "http://127.0.0.1:3000";
@@ -44,29 +45,8 @@ describe('auth with "Confirm email" on: sign-up, magic link, resend, recovery by
 
   const anon = () => supabaseClient(project, project.keys.anonKey);
 
-  async function inbox(to: string): Promise<StoredMessage[]> {
-    const response = await fetch(`${sink.apiUrl}/messages?to=${encodeURIComponent(to)}`);
-    return ((await response.json()) as { messages: StoredMessage[] }).messages;
-  }
-
-  /** The one mail `to` has; fails when there is none or more. */
-  async function onlyMail(to: string): Promise<StoredMessage> {
-    const messages = await inbox(to);
-    assert.equal(messages.length, 1, `exactly one mail to ${to}, got ${messages.length}`);
-    return messages[0] as StoredMessage;
-  }
-
-  function linkIn(message: StoredMessage): URL {
-    const link = message.html?.match(/href="([^"]+)"/)?.[1]?.replaceAll("&amp;", "&");
-    assert.ok(link, "the mail carries a link");
-    return new URL(link);
-  }
-
-  function codeIn(message: StoredMessage): string {
-    const code = message.text?.match(/code: (\d{6})/)?.[1];
-    assert.ok(code, "the mail carries a six-digit code");
-    return code;
-  }
+  const inbox = (to: string) => mailsTo(sink.apiUrl, to);
+  const onlyMail = (to: string) => onlyMailTo(sink.apiUrl, to);
 
   const follow = (link: URL) => fetch(link, { redirect: "manual" });
 

@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import type { FaultSwitches } from "../faults.ts";
 import { createMailApi } from "./api.ts";
 import { Inbox } from "./inbox.ts";
 import { createSmtpServer } from "./smtp.ts";
@@ -11,6 +12,10 @@ export interface MailSinkOptions {
   maxMessages?: number;
   /** Larger messages are refused with SMTP 552. */
   maxMessageBytes?: number;
+  /** Read per transaction: mail-down refuses the mail of `downFor`'s senders. */
+  faults?: FaultSwitches;
+  /** Envelope senders whose mail mail-down refuses; others' mail still arrives. */
+  downFor?: readonly string[];
 }
 
 export interface RunningMailSink {
@@ -31,6 +36,9 @@ export async function startMailSink(options: MailSinkOptions): Promise<RunningMa
   const smtp = createSmtpServer({
     inbox,
     maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+    refuses: (sender) =>
+      options.faults?.on("mail-down") === true &&
+      (options.downFor ?? []).some((address) => address.toLowerCase() === sender),
   });
   await new Promise<void>((resolve, reject) => {
     smtp.once("error", reject);

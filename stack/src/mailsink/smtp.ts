@@ -5,13 +5,21 @@ import type { Inbox } from "./inbox.ts";
 export interface SmtpOptions {
   inbox: Inbox;
   maxMessageBytes: number;
+  /** Whether mail from this envelope sender is refused now (the stack's mail-down fault). */
+  refuses?: (sender: string) => boolean;
 }
+
+// 451 (local error in processing) is what a mail service in trouble answers:
+// transient, so a queueing MTA would try again once the fault is cleared.
+// GoTrue's mailer does not queue, so any refusal fails its send at once. It
+// comes at MAIL FROM, where the sender is known and before any data is sent.
+const REFUSED = "4.3.0 Mail service unavailable (reference stack fault mail-down)";
 
 /**
  * An SMTP server that accepts everything: auth is optional, and any user and
  * password is accepted, so an app configured with SMTP credentials works.
  */
-export function createSmtpServer({ inbox, maxMessageBytes }: SmtpOptions): SMTPServer {
+export function createSmtpServer({ inbox, maxMessageBytes, refuses }: SmtpOptions): SMTPServer {
   return new SMTPServer({
     name: "mailsink.local",
     banner: "reference stack mail sink",
@@ -27,6 +35,13 @@ export function createSmtpServer({ inbox, maxMessageBytes }: SmtpOptions): SMTPS
     closeTimeout: 1000,
     onAuth(auth, _session, callback) {
       callback(null, { user: auth.username ?? "anonymous" });
+    },
+    onMailFrom(address, _session, callback) {
+      if (refuses?.(address.address.toLowerCase())) {
+        callback(Object.assign(new Error(REFUSED), { responseCode: 451 }));
+        return;
+      }
+      callback();
     },
     onData(stream, session, callback) {
       // Buffer at most the limit; past it the rest is drained and the server answers 552.

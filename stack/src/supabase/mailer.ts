@@ -11,10 +11,13 @@ export interface AuthMailer {
   send(mail: AuthMail): Promise<void>;
 }
 
+/** The envelope sender of Auth's emails (what the mail-down fault refuses). */
+export const AUTH_MAIL_SENDER = "noreply@auth.local";
+
 /** Auth emails (recovery, confirmation) over SMTP, with short timeouts. */
 export function smtpMailer(
   smtpUrl: string,
-  from = "Supabase Auth <noreply@auth.local>",
+  from = `Supabase Auth <${AUTH_MAIL_SENDER}>`,
 ): AuthMailer {
   const url = new URL(smtpUrl);
   const transport = nodemailer.createTransport({
