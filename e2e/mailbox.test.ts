@@ -20,7 +20,8 @@ describe("mailbox: mailpit over the reference stack's mail sink", () => {
     stack = await bootStack({ ports: FREE_PORTS, envFile: false, confirmEmail: true });
     // As a run with no target sees it: the stack's env, and only SYNTHETIC_MAILBOX added.
     const config = parseMailboxConfig({ ...stack.env, SYNTHETIC_MAILBOX: "mailpit" });
-    assert.equal(config?.url, stack.urls.mailApi, "the URL defaults to MAIL_SINK_API_URL");
+    assert.equal(config?.kind, "mailpit");
+    assert.equal(config.url, stack.urls.mailApi, "the URL defaults to MAIL_SINK_API_URL");
     const created = createMailbox(config);
     assert.ok(created);
     mailbox = created;

@@ -10,6 +10,7 @@ import type * as Postgres from "./src/postgres.ts";
 import type * as Stack from "./src/stack.ts";
 
 export { APP_NAMES, type AppName, appFromEnv, parseAppName } from "./src/apps.ts";
+export { authSmtpUrlFromEnv, parseAuthSmtpUrl } from "./src/auth-smtp.ts";
 export { confirmEmailFromEnv } from "./src/confirm-email.ts";
 export {
   FAULT_NAMES,

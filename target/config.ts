@@ -63,6 +63,15 @@ const schema = z.object({
     .trim()
     .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/i, "must be a domain name such as example.com")
     .default("example.com"),
+  // One real inbox that takes plus-addressing: synthetic users become monitor+<…>@example.com.
+  SYNTHETIC_EMAIL_INBOX: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z0-9._-]+@[a-z0-9-]+(\.[a-z0-9-]+)+$/i,
+      "must be one address without a + (e.g. monitor@example.com); synthetic users then get monitor+…@example.com",
+    )
+    .optional(),
   SYNTHETIC_EMAIL_PREFIX: z
     .string()
     .trim()
@@ -92,6 +101,8 @@ export type TargetConfig = {
   serviceRoleKey: string;
   dbUrl: string | undefined;
   emailDomain: string;
+  /** Set: addresses are plus-addressed on this inbox (monitor+<…>@example.com), not on emailDomain. */
+  emailInbox?: string;
   emailPrefix: string;
   vercelBypass: string | undefined;
   /** Optional: only used to prove the frontend does not ship it. */
@@ -161,6 +172,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): TargetConfig 
     serviceRoleKey: value.SUPABASE_SERVICE_ROLE_KEY,
     dbUrl: value.SUPABASE_DB_URL,
     emailDomain: value.SYNTHETIC_EMAIL_DOMAIN.toLowerCase(),
+    emailInbox: value.SYNTHETIC_EMAIL_INBOX?.toLowerCase(),
     emailPrefix: value.SYNTHETIC_EMAIL_PREFIX,
     vercelBypass: value.VERCEL_PROTECTION_BYPASS,
     jwtSecret: value.SUPABASE_JWT_SECRET,
@@ -299,13 +311,28 @@ function emptyToUndefined(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
 }
 
-/** Mailboxes the suite can read auth emails from; imap is reserved for inboxes that only speak IMAP. */
+/** Mailboxes the suite can read auth emails from: Mailpit's API, or any inbox over IMAP. */
 export const MAILBOX_KINDS = ["mailpit", "imap"] as const;
+
+/** An IMAP mailbox as SYNTHETIC_MAILBOX_URL names it; `password` never goes into a message. */
+export interface ImapMailboxConfig {
+  kind: "imap";
+  /** imaps://host:993/INBOX, without credentials: what messages show. */
+  address: string;
+  host: string;
+  port: number;
+  /** TLS from the start (imaps://); imap:// speaks plain, upgraded by STARTTLS when offered. */
+  secure: boolean;
+  user: string;
+  password: string;
+  mailbox: string;
+  variable: "SYNTHETIC_MAILBOX_URL";
+}
 
 /**
  * Where email journeys read mail (target/mailbox.ts). Undefined: no mailbox,
- * so the journeys that need one are skipped. `url` may carry credentials
- * (Mailpit's basic auth); messages show it through `redactUrl`.
+ * so the journeys that need one are skipped. A mailpit `url` may carry
+ * credentials (Mailpit's basic auth); messages show it through `redactUrl`.
  */
 export type MailboxConfig =
   | {
@@ -314,13 +341,15 @@ export type MailboxConfig =
       /** The variable the URL came from, for messages. */
       variable: "SYNTHETIC_MAILBOX_URL" | "MAIL_SINK_API_URL";
     }
+  | ImapMailboxConfig
   | undefined;
 
 /**
  * SYNTHETIC_MAILBOX and SYNTHETIC_MAILBOX_URL, parsed apart from the target
- * (a run without a mailbox is a full run). The URL defaults to the reference
- * stack's MAIL_SINK_API_URL, which answers Mailpit's API, when the stack is
- * the target; any other target must name its mailbox.
+ * (a run without a mailbox is a full run). For mailpit the URL defaults to
+ * the reference stack's MAIL_SINK_API_URL, which answers Mailpit's API, when
+ * the stack is the target; any other target must name its mailbox. For imap
+ * the URL is required: imaps://user:password@host:993/INBOX.
  */
 export function parseMailboxConfig(env: NodeJS.ProcessEnv = process.env): MailboxConfig {
   const kind = emptyToUndefined(env.SYNTHETIC_MAILBOX)?.trim().toLowerCase();
@@ -328,17 +357,13 @@ export function parseMailboxConfig(env: NodeJS.ProcessEnv = process.env): Mailbo
   if (kind === undefined) {
     if (explicit === undefined) return undefined;
     throw new ConfigError([
-      "SYNTHETIC_MAILBOX_URL is set but SYNTHETIC_MAILBOX is not; set SYNTHETIC_MAILBOX=mailpit",
+      "SYNTHETIC_MAILBOX_URL is set but SYNTHETIC_MAILBOX is not; set SYNTHETIC_MAILBOX=mailpit or imap",
     ]);
   }
-  if (kind === "imap") {
-    throw new ConfigError([
-      "SYNTHETIC_MAILBOX imap is not yet supported; use mailpit, or leave SYNTHETIC_MAILBOX unset to skip email journeys",
-    ]);
-  }
+  if (kind === "imap") return parseImapUrl(explicit);
   if (kind !== "mailpit") {
     throw new ConfigError([
-      "SYNTHETIC_MAILBOX must be mailpit (imap is reserved, not yet supported), or unset to skip email journeys",
+      "SYNTHETIC_MAILBOX must be mailpit or imap, or unset to skip email journeys",
     ]);
   }
   const fromStack = emptyToUndefined(env.MAIL_SINK_API_URL);
@@ -359,6 +384,52 @@ export function parseMailboxConfig(env: NodeJS.ProcessEnv = process.env): Mailbo
     ]);
   }
   return { kind: "mailpit", url: url.data, variable: name };
+}
+
+const IMAP_EXAMPLE = "imaps://user:password@imap.example.com:993/INBOX";
+
+function parseImapUrl(value: string | undefined): ImapMailboxConfig {
+  const refuse = (why: string): never => {
+    throw new ConfigError([`SYNTHETIC_MAILBOX_URL ${why}`]);
+  };
+  if (value === undefined) {
+    return refuse(`is required with SYNTHETIC_MAILBOX=imap, e.g. ${IMAP_EXAMPLE}`);
+  }
+  const trimmed = value.trim();
+  if (!URL.canParse(trimmed))
+    return refuse(`must be an imaps:// or imap:// URL, e.g. ${IMAP_EXAMPLE}`);
+  const url = new URL(trimmed);
+  const secure = url.protocol === "imaps:";
+  if (!secure && url.protocol !== "imap:") {
+    return refuse(`must be an imaps:// or imap:// URL, e.g. ${IMAP_EXAMPLE}`);
+  }
+  if (url.hostname === "") return refuse(`names no host, e.g. ${IMAP_EXAMPLE}`);
+  const decode = (part: string, what: string) => {
+    try {
+      return decodeURIComponent(part);
+    } catch {
+      return refuse(`has a badly percent-encoded ${what}`);
+    }
+  };
+  const user = decode(url.username, "user name");
+  const password = decode(url.password, "password");
+  if (user === "" || password === "") {
+    return refuse(`must carry the user and password (percent-encoded), e.g. ${IMAP_EXAMPLE}`);
+  }
+  const mailbox = decode(url.pathname.replace(/^\/+|\/+$/g, ""), "mailbox name") || "INBOX";
+  const port = url.port === "" ? (secure ? 993 : 143) : Number(url.port);
+  const address = `${url.protocol}//${url.host.replace(/:\d+$/, "")}:${port}/${mailbox}`;
+  return {
+    kind: "imap",
+    address,
+    host: url.hostname.replace(/^\[|\]$/g, ""),
+    port,
+    secure,
+    user,
+    password,
+    mailbox,
+    variable: "SYNTHETIC_MAILBOX_URL",
+  };
 }
 
 /** A URL as messages show it: without user name, password, query or fragment. */

@@ -80,6 +80,9 @@ export function mailpitSource(url: string, variable: string): MailboxSource {
 
   return {
     description,
+    async check(signal) {
+      await get("/api/v1/messages", "?limit=1", searchAnswer, signal);
+    },
     async search(to, signal) {
       const query = `?query=${encodeURIComponent(`to:"${to}"`)}&limit=50`;
       const answer = await get("/api/v1/search", query, searchAnswer, signal);

@@ -1,12 +1,13 @@
 // Reading the auth emails a journey triggers (confirm sign-up, magic link,
 // password reset) from the mailbox SYNTHETIC_MAILBOX names. One interface,
-// one adapter per kind of mailbox (mailbox-mailpit.ts); waiting and link
+// one adapter per kind of mailbox (mailbox-mailpit.ts, mailbox-imap.ts); waiting and link
 // handling live here, so every adapter waits and refuses links the same way.
 // Links and tokens never appear in an error or a log: a link is described by
 // its origin and path (`describeLink`), its query and fragment left out.
 import { setTimeout as sleep } from "node:timers/promises";
 import type { MailboxConfig } from "./config.ts";
 import { MailboxError } from "./mailbox-error.ts";
+import { imapSource } from "./mailbox-imap.ts";
 import { mailpitSource } from "./mailbox-mailpit.ts";
 
 export { MailboxError };
@@ -51,6 +52,8 @@ export interface Mailbox {
 /** One kind of mailbox: a single look at it, no waiting. */
 export interface MailboxSource {
   readonly description: string;
+  /** One connection (and login) or request, reading nothing: throws a MailboxError saying what failed. */
+  check(signal: AbortSignal): Promise<void>;
   /** Messages to `to` (the mailbox may match loosely), newest first. */
   search(to: string, signal: AbortSignal): Promise<MailSummary[]>;
   read(summary: MailSummary, signal: AbortSignal): Promise<MailMessage>;
@@ -64,7 +67,23 @@ const MAX_DELAY_MS = 1_000;
 /** The configured mailbox, or undefined when SYNTHETIC_MAILBOX is unset (email journeys skip). */
 export function createMailbox(config: MailboxConfig): Mailbox | undefined {
   if (config === undefined) return undefined;
-  return mailboxOver(mailpitSource(config.url, config.variable));
+  return mailboxOver(sourceFor(config));
+}
+
+function sourceFor(config: NonNullable<MailboxConfig>): MailboxSource {
+  return config.kind === "imap" ? imapSource(config) : mailpitSource(config.url, config.variable);
+}
+
+/**
+ * Preflight: connects and logs in once (imap) or asks the API once
+ * (mailpit), before any journey waits on mail. Throws a MailboxError that
+ * names the variable, the host and what failed, never the password.
+ */
+export async function checkMailbox(
+  config: NonNullable<MailboxConfig>,
+  options: { timeoutMs?: number } = {},
+): Promise<void> {
+  await sourceFor(config).check(AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS));
 }
 
 export function mailboxOver(source: MailboxSource): Mailbox {

@@ -9,7 +9,9 @@ import {
 
 /**
  * Synthetic users are recognisable by their address,
- * `<prefix>-<runId>-w<worker>-<random>@<domain>`. Those the suite creates
+ * `<prefix>-<runId>-w<worker>-<random>@<domain>` (a catch-all domain), or
+ * `<inbox>+<prefix>-<runId>-w<worker>-<random>@<inbox's domain>` when one
+ * real inbox takes them by plus-addressing (SYNTHETIC_EMAIL_INBOX). Those the suite creates
  * through the admin API also carry `user_metadata.synthetic = true` with the
  * run id; those it registers through the app's own sign-up (registration
  * journeys, the load test's register scenario) cannot, so for them the
@@ -21,6 +23,8 @@ export interface SyntheticIdentity {
   runId: string;
   workerIndex: number;
   domain: string;
+  /** One address (monitor@example.com) whose plus-addresses the users get instead of `domain`. */
+  inbox?: string;
 }
 
 export interface SyntheticUser {
@@ -30,11 +34,15 @@ export interface SyntheticUser {
   fullName: string;
 }
 
-const EMAIL = /^([a-z][a-z0-9]{1,19})-([a-z0-9]{4,16})-w(\d{1,3})-([a-z0-9]{6,})@(.+)$/;
+const EMAIL =
+  /^(?:([^@+\s]+)\+)?([a-z][a-z0-9]{1,19})-([a-z0-9]{4,16})-w(\d{1,3})-([a-z0-9]{6,})@([^@\s]+)$/;
 
 export function syntheticEmail(identity: SyntheticIdentity): string {
   const random = randomBytes(6).toString("hex");
-  return `${identity.prefix}-${identity.runId}-w${identity.workerIndex}-${random}@${identity.domain}`;
+  const tag = `${identity.prefix}-${identity.runId}-w${identity.workerIndex}-${random}`;
+  if (identity.inbox === undefined) return `${tag}@${identity.domain}`;
+  const [local, domain] = identity.inbox.toLowerCase().split("@");
+  return `${local}+${tag}@${domain}`;
 }
 
 /** The run and worker a synthetic address belongs to; undefined for any other address. */
@@ -43,8 +51,8 @@ export function parseSyntheticEmail(
   prefix: string,
 ): { runId: string; workerIndex: number } | undefined {
   const match = EMAIL.exec(email.toLowerCase());
-  if (!match || match[1] !== prefix) return undefined;
-  return { runId: match[2] ?? "", workerIndex: Number(match[3]) };
+  if (!match || match[2] !== prefix) return undefined;
+  return { runId: match[3] ?? "", workerIndex: Number(match[4]) };
 }
 
 export function syntheticPassword(): string {
@@ -55,13 +63,21 @@ export function syntheticMetadata(runId: string, fullName: string): Record<strin
   return { synthetic: true, run_id: runId, full_name: fullName };
 }
 
+/**
+ * A synthetic address that is also marked synthetic, or lands where only
+ * synthetic mail goes: on the synthetic domain, or plus-addressed on the inbox.
+ */
 export function isSyntheticUser(
   user: Pick<User, "email" | "user_metadata">,
-  naming: { prefix: string; domain: string },
+  naming: { prefix: string; domain: string; inbox?: string | undefined },
 ): boolean {
   const email = (user.email ?? "").toLowerCase();
   if (parseSyntheticEmail(email, naming.prefix) === undefined) return false;
-  return user.user_metadata?.synthetic === true || email.endsWith(`@${naming.domain}`);
+  if (user.user_metadata?.synthetic === true) return true;
+  const [local = "", domain = ""] = email.split("@");
+  if (domain === naming.domain.toLowerCase()) return true;
+  const inbox = naming.inbox?.toLowerCase();
+  return inbox !== undefined && local.includes("+") && `${local.split("+")[0]}@${domain}` === inbox;
 }
 
 /** Creates a confirmed synthetic user through the admin API. */

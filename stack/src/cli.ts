@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { APP_DESCRIPTIONS, APP_NAMES, type AppName, appFromEnv, parseAppName } from "./apps.ts";
+import { authSmtpUrlFromEnv, parseAuthSmtpUrl } from "./auth-smtp.ts";
 import { confirmEmailFromEnv } from "./confirm-email.ts";
 import { FAULT_DESCRIPTIONS, FAULT_NAMES, faultsFromEnv, parseFaultSpec } from "./faults.ts";
 import { migrationsFromEnv, parseMigrationsDir } from "./own-migrations.ts";
@@ -18,7 +19,7 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
 };
 
 const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--jwt-alg ALG] [--free-ports] [--env-out PATH] [--confirm-email]
-       [--migrations DIR]
+       [--migrations DIR] [--auth-smtp URL]
 
 Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
 loopback in the foreground and writes its URLs and keys to .stack/stack.env.
@@ -35,6 +36,9 @@ Ctrl-C stops every part and removes the database.
   --migrations DIR      the Supabase stand-in runs the migrations in DIR instead of the
                         reference app's (also STACK_MIGRATIONS); the reference frontend
                         and backend then stay off unless --app or STACK_APP names one
+  --auth-smtp URL       Auth sends its mail to this smtp://, smtps:// or lmtp:// server
+                        instead of the mail sink, as a project's custom SMTP does
+                        (also STACK_AUTH_SMTP_URL)
   --help                this text
 
 Ports (env var, default): ${Object.entries(PORT_VARS)
@@ -78,6 +82,7 @@ async function main(): Promise<void> {
     "env-out": { type: "string" },
     "confirm-email": { type: "boolean" },
     migrations: { type: "string" },
+    "auth-smtp": { type: "string" },
     help: { type: "boolean" },
   } as const;
   try {
@@ -94,7 +99,12 @@ async function main(): Promise<void> {
   let migrationsDir: string | undefined;
   let jwtAlg: JwtAlg;
   let confirmEmail = false;
+  let authSmtpUrl: string | undefined;
   try {
+    authSmtpUrl =
+      args["auth-smtp"] === undefined
+        ? authSmtpUrlFromEnv()
+        : parseAuthSmtpUrl(args["auth-smtp"], "--auth-smtp");
     confirmEmail = args["confirm-email"] ?? confirmEmailFromEnv();
     migrationsDir =
       args.migrations === undefined
@@ -125,6 +135,7 @@ async function main(): Promise<void> {
     jwtAlg,
     logStream: process.stdout,
     confirmEmail,
+    authSmtpUrl,
   }).catch((error: unknown) =>
     fail(`could not boot: ${error instanceof Error ? error.message : String(error)}`),
   );
@@ -148,6 +159,9 @@ async function main(): Promise<void> {
         : "",
       faults.length > 0 ? `  faults on  ${faults.join(", ")}` : "",
       confirmEmail ? "  auth       Confirm email on: sign-ups wait for the mailed link" : "",
+      authSmtpUrl
+        ? `  auth mail  to ${authSmtpUrl.replace(/\/\/[^@/]*@/, "//")} (not the mail sink)`
+        : "",
       "Ctrl-C to stop.",
       "",
     ]

@@ -5,6 +5,7 @@ import type { Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type AppName, DEFAULT_APP } from "./apps.ts";
+import { parseAuthSmtpUrl } from "./auth-smtp.ts";
 import { startBackend } from "./backend/index.ts";
 import { startControl } from "./control.ts";
 import { FaultController, type FaultHooks } from "./fault-control.ts";
@@ -49,6 +50,11 @@ export interface StackOptions {
   migrationsDir?: string;
   /** Auth with "Confirm email" on: sign-ups wait for the emailed link (STACK_CONFIRM_EMAIL). */
   confirmEmail?: boolean;
+  /**
+   * Auth's mail goes to this smtp://, smtps:// or lmtp:// server instead of
+   * the mail sink, as a project's custom SMTP does (STACK_AUTH_SMTP_URL).
+   */
+  authSmtpUrl?: string;
 }
 
 export interface StackUrls {
@@ -138,6 +144,10 @@ async function bootOnce(
       ? APP_MIGRATIONS_DIRS[app ?? DEFAULT_APP]
       : parseMigrationsDir(own, "migrationsDir");
   const host = options.host ?? "127.0.0.1";
+  const authSmtpUrl =
+    options.authSmtpUrl === undefined
+      ? undefined
+      : parseAuthSmtpUrl(options.authSmtpUrl, "authSmtpUrl");
   const ports = await resolvePorts(host, requested);
   const frontendUrl = `http://${host}:${ports.frontend}`;
   const backendUrl = `http://${host}:${ports.backend}`;
@@ -171,7 +181,7 @@ async function bootOnce(
       jwtAlg: options.jwtAlg,
       faults: state,
       siteUrl: frontendUrl,
-      smtpUrl: mail.smtpUrl,
+      smtpUrl: authSmtpUrl ?? mail.smtpUrl,
       migrationsDir,
       // The ssr app signs up at Supabase Auth, so that is where registration fails.
       signupFault: app === "ssr" ? "register-500" : undefined,

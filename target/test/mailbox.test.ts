@@ -43,11 +43,46 @@ describe("mailbox configuration", () => {
     );
   });
 
-  test("each mistake names its variable; imap says it is not yet supported", () => {
+  test("imap takes host, port, percent-decoded credentials and mailbox (default INBOX)", () => {
+    assert.deepEqual(
+      parseMailboxConfig({
+        SYNTHETIC_MAILBOX: "imap",
+        SYNTHETIC_MAILBOX_URL: "imaps://monitor%40example.com:p%2Fw%20d@imap.example.com",
+      }),
+      {
+        kind: "imap",
+        address: "imaps://imap.example.com:993/INBOX",
+        host: "imap.example.com",
+        port: 993,
+        secure: true,
+        user: "monitor@example.com",
+        password: "p/w d",
+        mailbox: "INBOX",
+        variable: "SYNTHETIC_MAILBOX_URL",
+      },
+    );
+    const plain = parseMailboxConfig({
+      SYNTHETIC_MAILBOX: "imap",
+      SYNTHETIC_MAILBOX_URL: "imap://u:p@127.0.0.1:1143/Auth%20mail",
+    });
+    assert.equal(
+      plain?.kind === "imap" && `${plain.address} ${plain.secure}`,
+      "imap://127.0.0.1:1143/Auth mail false",
+    );
+  });
+
+  test("each mistake names its variable; imap needs a URL with credentials, never echoed", () => {
     assert.match(
       problemsOf(() => parseMailboxConfig({ SYNTHETIC_MAILBOX: "imap" }))[0] ?? "",
-      /^SYNTHETIC_MAILBOX imap is not yet supported/,
+      /^SYNTHETIC_MAILBOX_URL is required with SYNTHETIC_MAILBOX=imap/,
     );
+    for (const url of ["https://u:s3cret@h", "imaps://imap.example.com", "imap://u:s3cret%zz@h"]) {
+      const problems = problemsOf(() =>
+        parseMailboxConfig({ SYNTHETIC_MAILBOX: "imap", SYNTHETIC_MAILBOX_URL: url }),
+      );
+      assert.match(problems[0] ?? "", /^SYNTHETIC_MAILBOX_URL /);
+      assert.ok(!problems.join("\n").includes("s3cret"), "the value is not echoed");
+    }
     assert.match(
       problemsOf(() => parseMailboxConfig({ SYNTHETIC_MAILBOX: "gmail" }))[0] ?? "",
       /^SYNTHETIC_MAILBOX must be mailpit/,

@@ -14,16 +14,18 @@ export interface AuthMailer {
 /** The envelope sender of Auth's emails (what the mail-down fault refuses). */
 export const AUTH_MAIL_SENDER = "noreply@auth.local";
 
-/** Auth emails (recovery, confirmation) over SMTP, with short timeouts. */
+/** Auth emails (recovery, confirmation) over SMTP, or LMTP for an lmtp:// URL, with short timeouts. */
 export function smtpMailer(
   smtpUrl: string,
   from = `Supabase Auth <${AUTH_MAIL_SENDER}>`,
 ): AuthMailer {
   const url = new URL(smtpUrl);
+  const lmtp = url.protocol === "lmtp:";
   const transport = nodemailer.createTransport({
     host: url.hostname,
-    port: Number(url.port || 25),
+    port: Number(url.port || (lmtp ? 24 : 25)),
     secure: url.protocol === "smtps:",
+    lmtp,
     auth: url.username
       ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) }
       : undefined,
