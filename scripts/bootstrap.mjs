@@ -115,6 +115,30 @@ export function ensureChromium() {
   );
 }
 
+const DOVECOT_PARTS = ["/usr/sbin/dovecot", "/usr/lib/dovecot/imap", "/usr/lib/dovecot/lmtp"];
+
+/**
+ * Dovecot for the imap mailbox's tests (they start their own instance):
+ * installed on Debian as root when missing. Elsewhere nothing is installed,
+ * and those tests fail saying what to install.
+ */
+export function ensureDovecot() {
+  if (DOVECOT_PARTS.every((file) => existsSync(file)) || !isDebianRoot()) return;
+  say("no Dovecot found (the imap mailbox tests need one)");
+  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  if (
+    attempt("updating Debian's package lists", "apt-get", ["update", "-qq"], { env }) &&
+    attempt(
+      "installing Debian's dovecot-imapd and dovecot-lmtpd",
+      "apt-get",
+      ["install", "-y", "-qq", "dovecot-imapd", "dovecot-lmtpd"],
+      { env },
+    )
+  )
+    return;
+  throw new Error("could not install Dovecot: apt-get install dovecot-imapd dovecot-lmtpd");
+}
+
 export function packageVersion() {
   return JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")).version;
 }

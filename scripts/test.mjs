@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import path from "node:path";
-import { ensureChromium, ensureDependencies, ROOT } from "./bootstrap.mjs";
+import { ensureChromium, ensureDependencies, ensureDovecot, ROOT } from "./bootstrap.mjs";
 
 // Folders that hold no tests of ours: dependencies and what runs write.
 const SKIP = new Set([
@@ -50,6 +50,7 @@ function step(title, command, args) {
 try {
   ensureDependencies();
   ensureChromium();
+  ensureDovecot();
 } catch (error) {
   process.stderr.write(`npm test: ${error.message}\n`);
   process.exit(1);
