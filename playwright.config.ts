@@ -1,7 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 import { allureOptions } from "./allure/options.ts";
 import { loadAppProfile } from "./contract/load.ts";
-import { ProfileError } from "./contract/profile.ts";
+import { type AppProfile, ProfileError } from "./contract/profile.ts";
 import { PRODUCTION_GREP } from "./contract/vocabulary.ts";
 import {
   CHROMIUM_ARGS,
@@ -11,10 +11,17 @@ import {
 import {
   type AppName,
   appFromEnv,
+  confirmEmailFromEnv,
   faultsFromEnv,
   type JwtAlg,
   jwtAlgFromEnv,
 } from "./stack/index.ts";
+import {
+  budgetKey,
+  decideEmailBudget,
+  emailBudgetPath,
+  encodeBudget,
+} from "./target/email-budget.ts";
 import {
   ConfigError,
   hasNoTarget,
@@ -32,6 +39,7 @@ process.env.SYNTHETIC_RUN_ID ||= newRunId();
 let stackFaults: string[] | undefined;
 let stackApp: AppName | undefined;
 let stackJwtAlg: JwtAlg | undefined;
+let stackConfirmEmail: boolean | undefined;
 // Against production only read-only journeys and registration-with-cleanup run, unless widened.
 let readOnly = isReadOnly();
 if (!hasNoTarget()) {
@@ -47,6 +55,7 @@ if (!hasNoTarget()) {
     stackFaults = faultsFromEnv();
     stackApp = appFromEnv();
     stackJwtAlg = jwtAlgFromEnv();
+    stackConfirmEmail = confirmEmailFromEnv();
   } catch (error) {
     process.stderr.write(`Invalid configuration:\n  - ${(error as Error).message}\n`);
     process.exit(2);
@@ -67,8 +76,9 @@ if (!process.env.TEST_WORKER_INDEX) {
 }
 
 // The app profile (SYNTHETIC_APP) is validated once here: a bad field stops the run, exit 2.
+let profile: AppProfile;
 try {
-  await loadAppProfile();
+  profile = await loadAppProfile();
 } catch (error) {
   if (!(error instanceof ProfileError)) throw error;
   process.stderr.write(`${error.message}\n`);
@@ -77,11 +87,23 @@ try {
 
 const scheduled = process.env.SYNTHETIC_RUN_KIND === "scheduled";
 
+// The email budget is decided once per run, here in the main process; workers inherit it.
+if (!process.env.TEST_WORKER_INDEX && !process.env.SYNTHETIC_EMAIL_BUDGET) {
+  process.env.SYNTHETIC_EMAIL_BUDGET = encodeBudget(
+    await decideEmailBudget({
+      path: emailBudgetPath(),
+      key: budgetKey(process.env.SUPABASE_URL),
+      everyMinutes: profile.email?.scheduledEveryMinutes ?? 60,
+      scheduled,
+    }),
+  );
+}
+
 export default defineConfig({
   testDir: "tests",
   outputDir: "test-results",
   globalSetup: "./playwright/global-setup.ts",
-  metadata: { stackFaults, stackApp, stackJwtAlg },
+  metadata: { stackFaults, stackApp, stackJwtAlg, stackConfirmEmail },
   fullyParallel: true,
   forbidOnly: Boolean(process.env.CI),
   retries: process.env.CI || scheduled ? 1 : 0,

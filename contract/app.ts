@@ -42,6 +42,26 @@ export default defineApp({
     signOut: { locator: { role: "button", name: "Log out" }, lands: { path: "/login" } },
     signedOutLands: { path: "/login" },
   },
+  email: {
+    // With "Confirm email" on, sign-up ends on /check-email until the link is followed.
+    confirmSignUp: {
+      pending: { text: "Check your email to confirm your account." },
+      lands: { path: "/dashboard" },
+    },
+    recovery: {
+      request: {
+        path: "/forgot-password",
+        fields: [{ locator: { label: "Email" }, value: "email" }],
+        submit: { role: "button", name: "Send reset link" },
+        lands: { text: "Check your email for a link to reset your password." },
+      },
+      reset: {
+        fields: [{ locator: { label: "New password" }, value: "password" }],
+        submit: { role: "button", name: "Save password" },
+        lands: { path: "/dashboard" },
+      },
+    },
+  },
   nameMetadataKey: "full_name",
   signUpRow: { table: "profiles", nameColumn: "full_name" },
   backend: {

@@ -45,6 +45,42 @@ const form = z
   .strict();
 export type FormProfile = z.output<typeof form>;
 
+/** A form a journey reaches by following an emailed link, so it has no path of its own. */
+const linkedForm = z
+  .object({
+    fields: z.array(z.object({ locator, value: fieldValue }).strict()).min(1),
+    submit: locator,
+    lands: landing,
+  })
+  .strict();
+export type LinkedFormProfile = z.output<typeof linkedForm>;
+
+/**
+ * The journeys that go through an inbox (tagged @email). They run when
+ * SYNTHETIC_MAILBOX names a mailbox; in scheduled runs at most every
+ * `scheduledEveryMinutes`, since each sends mail (Supabase's built-in SMTP
+ * sends 2 an hour).
+ */
+const email = z
+  .object({
+    /** How long a journey waits for each email. */
+    deadlineMs: z.number().int().positive().default(60_000),
+    /** Scheduled runs run the email journeys at most this often; 0: every run. */
+    scheduledEveryMinutes: z.number().int().nonnegative().default(60),
+    /**
+     * Sign-up with "Confirm email" on (a Supabase project's default): the
+     * sign-up form lands on `pending`, the emailed link on `lands`, signed in.
+     * Runs when the target's Auth settings say sign-ups wait for confirmation.
+     */
+    confirmSignUp: z.object({ pending: landing, lands: landing }).strict().optional(),
+    /** Password recovery: `request` asks for the email; its link opens `reset` (value "password" is the new one). */
+    recovery: z.object({ request: form, reset: linkedForm }).strict().optional(),
+    /** A magic link: `request` asks for it; following it `lands`, signed in. */
+    magicLink: z.object({ request: form, lands: landing }).strict().optional(),
+  })
+  .strict();
+export type EmailProfile = z.output<typeof email>;
+
 const session = z.discriminatedUnion("kind", [
   z
     .object({
@@ -151,6 +187,8 @@ const profileSchema = z
         signedOutLands: landing,
       })
       .strict(),
+    /** Journeys through an inbox: confirmation, recovery, magic link. */
+    email: email.optional(),
     /** The user metadata key the app's sign-up stores the display name under, if any. */
     nameMetadataKey: z.string().min(1).optional(),
     /** A row a sign-up creates (a signup trigger): a declared table, and the column holding the name. */

@@ -38,6 +38,8 @@ export const TAGS = {
   readonly: "@readonly",
   /** Writes, but cleans up after itself: runs against production too. */
   registration: "@registration",
+  /** Sends real mail and follows its link (needs SYNTHETIC_MAILBOX; kept to the email budget). */
+  email: "@email",
   /** An SLA breach of a load run (load/). */
   load: "@load",
 } as const;
@@ -59,6 +61,8 @@ export const NOT_APPLICABLE = {
   noSchema: "the schema snapshot declares no tables, views, functions or triggers",
   noSnapshot: (file: string) =>
     `there is no schema snapshot at ${file}: run npm run schema:snapshot to make one from the migrations`,
+  /** An email journey the profile leaves out (`email.recovery`). */
+  noEmailJourney: (field: string) => `the app profile declares no ${field}`,
   undeclared: (endpoint: Endpoint) =>
     `the app profile declares no ${ENDPOINTS[endpoint]} (backend.${endpoint})`,
 } as const;

@@ -16,8 +16,11 @@ import {
   type AppName,
   appFromEnv,
   bootStack,
+  confirmEmailFromEnv,
   FREE_PORTS,
   faultsFromEnv,
+  type JwtAlg,
+  jwtAlgFromEnv,
   type RunningStack,
 } from "../stack/index.ts";
 import {
@@ -123,14 +126,20 @@ async function main(): Promise<number> {
   if (hasNoTarget(env)) {
     let faults: string[];
     let app: AppName;
+    let jwtAlg: JwtAlg;
+    let confirmEmail: boolean;
     try {
       faults = faultsFromEnv(env);
       app = appFromEnv(env);
+      jwtAlg = jwtAlgFromEnv(env);
+      confirmEmail = confirmEmailFromEnv(env);
     } catch (error) {
       throw new ConfigError([(error as Error).message]);
     }
     stack = await bootStack({
       app,
+      jwtAlg,
+      confirmEmail,
       ports: FREE_PORTS,
       envFile: false,
       faults,

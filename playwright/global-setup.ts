@@ -4,8 +4,8 @@ import { hasNoTarget } from "../target/config.ts";
 
 /**
  * With no target configured, boots the reference stack on free ports (the app
- * shape of STACK_APP, the faults of STACK_FAULTS and the token signing of
- * STACK_JWT_ALG, parsed and checked once
+ * shape of STACK_APP, the faults of STACK_FAULTS, the token signing of
+ * STACK_JWT_ALG and the "Confirm email" setting of STACK_CONFIRM_EMAIL, parsed and checked once
  * by playwright.config.ts and handed over in config.metadata) and points the
  * run at it through the same variables a real target uses.
  */
@@ -16,17 +16,24 @@ export default async function globalSetup(
   const faults: string[] = config.metadata.stackFaults ?? [];
   const app: AppName | undefined = config.metadata.stackApp;
   const jwtAlg: JwtAlg | undefined = config.metadata.stackJwtAlg;
+  const confirmEmail: boolean = config.metadata.stackConfirmEmail ?? false;
   const stack = await bootStack({
     app,
     jwtAlg,
+    confirmEmail,
     ports: FREE_PORTS,
     envFile: false,
     faults,
   });
   for (const [name, value] of Object.entries(stack.env)) process.env[name] = value;
+  // The stack's mail sink answers Mailpit's API: email journeys read it unless told otherwise.
+  if (!process.env.SYNTHETIC_MAILBOX?.trim()) {
+    process.env.SYNTHETIC_MAILBOX = "mailpit";
+    process.env.SYNTHETIC_MAILBOX_URL = stack.urls.mailApi;
+  }
   process.env.SYNTHETIC_ENV ??= "local";
   process.stdout.write(
-    `No target configured: booted the reference stack (app ${stack.app}, ${stack.urls.frontend}${jwtAlg && jwtAlg !== "HS256" ? `, ${jwtAlg} session tokens` : ""})${faults.length > 0 ? ` with faults ${faults.join(", ")}` : ""}.\n`,
+    `No target configured: booted the reference stack (app ${stack.app}, ${stack.urls.frontend}${jwtAlg && jwtAlg !== "HS256" ? `, ${jwtAlg} session tokens` : ""}${confirmEmail ? ", Confirm email on" : ""})${faults.length > 0 ? ` with faults ${faults.join(", ")}` : ""}.\n`,
   );
   // The alert reporter delivers to the stack's mail sink after this teardown.
   return () => stack.stop({ keepMailSink: true });

@@ -40,6 +40,35 @@ export default defineApp({
     signOut: { locator: { role: "button", name: "Logout" }, lands: { path: "/auth/login" } },
     signedOutLands: { path: "/auth/login" },
   },
+  email: {
+    // forms.signUp.lands already is the "check your email" page, as the starter's.
+    confirmSignUp: {
+      pending: { text: "Check your email to confirm your account before signing in." },
+      lands: { path: "/protected" },
+    },
+    recovery: {
+      request: {
+        path: "/auth/forgot-password",
+        fields: [{ locator: { label: "Email" }, value: "email" }],
+        submit: { role: "button", name: "Send reset email" },
+        lands: { text: "Check your email for a password reset link." },
+      },
+      reset: {
+        fields: [{ locator: { label: "New password" }, value: "password" }],
+        submit: { role: "button", name: "Save new password" },
+        lands: { path: "/protected" },
+      },
+    },
+    magicLink: {
+      request: {
+        path: "/auth/magic-link",
+        fields: [{ locator: { label: "Email" }, value: "email" }],
+        submit: { role: "button", name: "Send sign-in link" },
+        lands: { text: "Check your email for a sign-in link." },
+      },
+      lands: { path: "/protected" },
+    },
+  },
   nameMetadataKey: "full_name",
   signUpRow: { table: "profiles", nameColumn: "full_name" },
   backend: {

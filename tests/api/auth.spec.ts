@@ -1,5 +1,6 @@
 import { app } from "../../contract/index.ts";
 import { NOT_APPLICABLE } from "../../contract/vocabulary.ts";
+import { expectSignUpRow, NO_SIGN_UP_ROW } from "../../fixtures/email.ts";
 import { expect, test } from "../../fixtures/index.ts";
 import { jsonOf, send } from "../../fixtures/journeys.ts";
 import {
@@ -35,28 +36,9 @@ test.describe("backend auth API", () => {
     expect(problem, problem).toBeUndefined();
     const { user } = body as { user: { id: string; email: string } };
     expect(user.email).toBe(fresh.email);
-    const row = app.signUpRow;
-    const table = app.tables.find((item) => item.name === row?.table);
-    if (!row || !table) {
-      test.info().annotations.push({
-        type: "not checked",
-        description: "the app profile declares no signUpRow: no row a sign-up creates is checked",
-      });
-      return;
-    }
-    await test.step(`a ${table.name} row exists`, async () => {
-      const { data, error } = await admin
-        .schema(table.schema)
-        .from(table.name)
-        .select("*")
-        .eq(table.ownerColumn, user.id)
-        .maybeSingle();
-      expect(error, `reading ${table.name}: ${error?.code} ${error?.message}`).toBeNull();
-      expect(
-        data,
-        `no ${table.name} row was created for the new user (signup trigger?)`,
-      ).not.toBeNull();
-      if (row.nameColumn) expect(data?.[row.nameColumn]).toBe(fresh.fullName);
+    await test.step("the row sign-up makes exists", async () => {
+      if (!(await expectSignUpRow(admin, user.id, fresh.fullName)))
+        test.info().annotations.push({ type: "not checked", description: NO_SIGN_UP_ROW });
     });
   });
 

@@ -62,7 +62,7 @@ export async function createBackendApp(options: BackendOptions): Promise<Fastify
     origin: (origin, callback) => {
       callback(null, origin === frontendOrigin && !faults.on("cors-refused"));
     },
-    methods: ["GET", "POST", "PATCH", "OPTIONS"],
+    methods: ["GET", "POST", "PUT", "PATCH", "OPTIONS"],
     allowedHeaders: ["content-type", "authorization", "x-request-id"],
     exposedHeaders: ["x-request-id"],
     maxAge: 600,
@@ -96,7 +96,11 @@ export async function createBackendApp(options: BackendOptions): Promise<Fastify
     // The ssr app signs in at Supabase Auth from the page; the backend only checks its tokens.
     registerTokenUserRoute(app, supabaseFor);
   } else {
-    registerAuthRoutes(app, supabaseFor, faults);
+    registerAuthRoutes(app, supabaseFor, faults, {
+      frontendOrigin,
+      supabaseUrl: options.supabaseUrl,
+      supabaseAnonKey: options.supabaseAnonKey,
+    });
     registerMeRoutes(app, supabaseFor);
   }
   return app;

@@ -8,6 +8,7 @@ export type ErrorCode =
   | "not_found"
   | "payload_too_large"
   | "rate_limited"
+  | "over_email_send_rate_limit"
   | "upstream_unavailable"
   | "internal";
 

@@ -14,15 +14,17 @@ const fullName = z
   .min(1, "Full name is required")
   .max(100, "Full name must be at most 100 characters");
 
-export const registerInput = z.object({
-  email,
-  // Supabase Auth (bcrypt) refuses passwords over 72 characters.
-  password: z
-    .string({ error: "Password is required" })
-    .min(8, "Password must be at least 8 characters")
-    .max(72, "Password must be at most 72 characters"),
-  full_name: fullName,
-});
+// Supabase Auth (bcrypt) refuses passwords over 72 characters.
+const newPassword = z
+  .string({ error: "Password is required" })
+  .min(8, "Password must be at least 8 characters")
+  .max(72, "Password must be at most 72 characters");
+
+export const registerInput = z.object({ email, password: newPassword, full_name: fullName });
+
+export const recoverInput = z.object({ email });
+
+export const passwordInput = z.object({ password: newPassword });
 
 export const loginInput = z.object({
   email,

@@ -60,6 +60,25 @@ function readSession() {
   }
 }
 
+/** The session an emailed link hands over in the URL fragment, or its error. */
+function sessionFromFragment() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  // The tokens leave the address bar at once (history, screenshots, referrers).
+  history.replaceState(null, "", location.pathname);
+  const error = fragment.get("error_description") ?? fragment.get("error");
+  if (error) return { error };
+  const access_token = fragment.get("access_token");
+  if (!access_token) return { error: "The link carried no session." };
+  return {
+    session: {
+      access_token,
+      refresh_token: fragment.get("refresh_token"),
+      expires_at: Number(fragment.get("expires_at")),
+    },
+    type: fragment.get("type"),
+  };
+}
+
 function saveSession(login) {
   const { access_token, refresh_token, expires_at } = login;
   localStorage.setItem(SESSION_KEY, JSON.stringify({ access_token, refresh_token, expires_at }));
@@ -110,17 +129,58 @@ if (registerForm) {
   handleForm(
     registerForm,
     async ({ full_name, email, password }) => {
-      await callBackend("/api/auth/register", {
+      const answer = await callBackend("/api/auth/register", {
         method: "POST",
         body: { full_name, email, password },
       });
-      await logIn(email, password);
+      if (answer?.confirmation_required) location.assign("/check-email");
+      else await logIn(email, password);
     },
     asFailure,
   );
 }
 if (loginForm) {
   handleForm(loginForm, ({ email, password }) => logIn(email, password), asFailure);
+}
+/** Says the mail went out, in place of the form (the words are only on the page once true). */
+function showSent() {
+  const note = document.querySelector("[data-sent]");
+  note.textContent = note.dataset.sent;
+  note.hidden = false;
+}
+
+const forgotForm = document.querySelector("#forgot-password-form");
+if (forgotForm) {
+  handleForm(
+    forgotForm,
+    async ({ email }) => {
+      await callBackend("/api/auth/recover", { method: "POST", body: { email } });
+      forgotForm.hidden = true;
+      showSent();
+    },
+    asFailure,
+  );
+}
+if (page === "auth-callback") {
+  const answer = sessionFromFragment();
+  if (answer.error) showError({ message: answer.error });
+  else {
+    saveSession(answer.session);
+    location.replace(answer.type === "recovery" ? "/reset-password" : "/dashboard");
+  }
+}
+const resetForm = document.querySelector("#reset-password-form");
+if (resetForm) {
+  handleForm(
+    resetForm,
+    async ({ password }) => {
+      const token = readSession()?.access_token;
+      if (!token) throw new ApiFailure(401, "unauthorized", "Open the link from the email again.");
+      await callBackend("/api/auth/password", { method: "PUT", body: { password }, token });
+      location.assign("/dashboard");
+    },
+    asFailure,
+  );
 }
 if (page === "dashboard") {
   document.querySelector("#logout")?.addEventListener("click", () => {

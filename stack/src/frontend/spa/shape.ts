@@ -11,7 +11,15 @@ import {
 
 export const APP_NAME = "Reference App";
 
-type PageName = "home" | "register" | "login" | "dashboard";
+type PageName =
+  | "home"
+  | "register"
+  | "check-email"
+  | "login"
+  | "forgot-password"
+  | "auth-callback"
+  | "reset-password"
+  | "dashboard";
 
 const PAGES: Record<PageName, Omit<Page, "name">> = {
   home: {
@@ -44,7 +52,37 @@ const PAGES: Record<PageName, Omit<Page, "name">> = {
     title: `Log in · ${APP_NAME}`,
     body: `
     <h1>Log in</h1>${scriptedForm("login-form", [EMAIL_FIELD, passwordField("current-password")], "Log in")}
-    <p>New here? <a href="/register">Create an account</a></p>`,
+    <p>New here? <a href="/register">Create an account</a></p>
+    <p><a href="/forgot-password">Forgot your password?</a></p>`,
+  },
+  "check-email": {
+    title: `Confirm your email · ${APP_NAME}`,
+    body: `
+    <h1>Almost there</h1>
+    <p>Check your email to confirm your account.</p>
+    <p>Then <a href="/login">log in</a>.</p>`,
+  },
+  "forgot-password": {
+    title: `Reset your password · ${APP_NAME}`,
+    body: `
+    <h1>Reset your password</h1>${scriptedForm("forgot-password-form", [EMAIL_FIELD], "Send reset link")}
+    <p data-sent="Check your email for a link to reset your password." hidden></p>`,
+  },
+  // Emailed links land here with the session (or the error) in the fragment.
+  "auth-callback": {
+    title: `Signing you in · ${APP_NAME}`,
+    body: `
+    <h1>Signing you in…</h1>
+    <p role="alert" hidden></p>`,
+  },
+  "reset-password": {
+    title: `Choose a new password · ${APP_NAME}`,
+    body: `
+    <h1>Choose a new password</h1>${scriptedForm(
+      "reset-password-form",
+      [passwordField("new-password", { label: "New password", extra: ' minlength="8"' })],
+      "Save password",
+    )}`,
   },
   dashboard: {
     title: `Dashboard · ${APP_NAME}`,
@@ -64,6 +102,10 @@ const ROUTES: Record<string, PageName> = {
   "/": "home",
   "/register": "register",
   "/login": "login",
+  "/check-email": "check-email",
+  "/forgot-password": "forgot-password",
+  "/auth/callback": "auth-callback",
+  "/reset-password": "reset-password",
   "/dashboard": "dashboard",
 };
 

@@ -2,7 +2,7 @@
 // and login call Supabase Auth from the browser with the anon key, and the
 // session goes into @supabase/ssr's cookie, which the server reads for
 // /protected. Configuration comes from meta tags, never inline script.
-import { handleForm } from "../static/forms.js";
+import { handleForm, showError } from "../static/forms.js";
 import {
   readSession,
   sessionCookieRemovals,
@@ -17,11 +17,11 @@ const cookieName = storageKey(supabaseUrl);
 const NETWORK_FAILURE = "Could not reach the server. Please try again.";
 
 /** A call to Supabase Auth as supabase-js makes it; a refusal throws with Auth's message. */
-async function callAuth(path, { body, token } = {}) {
+async function callAuth(path, { body, token, method = "POST" } = {}) {
   let response;
   try {
     response = await fetch(`${supabaseUrl}/auth/v1${path}`, {
-      method: "POST",
+      method,
       headers: {
         apikey: anonKey,
         authorization: `Bearer ${token ?? anonKey}`,
@@ -61,6 +61,48 @@ function saveSession(answer) {
 
 const asMessage = (error) => ({ message: error instanceof Error ? error.message : String(error) });
 
+/** Where emailed links send the browser back to, as supabase-js's redirectTo / emailRedirectTo. */
+const redirectTo = `?redirect_to=${encodeURIComponent(`${location.origin}/auth/callback`)}`;
+
+/** A form that asks Auth to mail a link, then says so in place of the form. */
+function mailingForm(form, send) {
+  handleForm(
+    form,
+    async ({ email }) => {
+      await send(email);
+      form.hidden = true;
+      // The words are only on the page once true.
+      const note = document.querySelector("[data-sent]");
+      note.textContent = note.dataset.sent;
+      note.hidden = false;
+    },
+    asMessage,
+  );
+}
+
+/** The session an emailed link hands over in the URL fragment (implicit flow), completed with the user. */
+async function sessionFromFragment() {
+  const fragment = new URLSearchParams(location.hash.slice(1));
+  // The tokens leave the address bar at once (history, screenshots, referrers).
+  history.replaceState(null, "", location.pathname);
+  const error = fragment.get("error_description") ?? fragment.get("error");
+  if (error) throw new Error(error);
+  const access_token = fragment.get("access_token");
+  if (!access_token) throw new Error("The link carried no session.");
+  const user = await callAuth("/user", { method: "GET", token: access_token });
+  return {
+    type: fragment.get("type"),
+    session: {
+      access_token,
+      token_type: fragment.get("token_type") ?? "bearer",
+      expires_in: Number(fragment.get("expires_in")),
+      expires_at: Number(fragment.get("expires_at")),
+      refresh_token: fragment.get("refresh_token"),
+      user,
+    },
+  };
+}
+
 const signUpForm = document.querySelector("#sign-up-form");
 const loginForm = document.querySelector("#login-form");
 
@@ -69,7 +111,7 @@ if (signUpForm) {
     signUpForm,
     async ({ email, password, "repeat-password": repeatPassword }) => {
       if (password !== repeatPassword) throw new Error("Passwords do not match");
-      const answer = await callAuth("/signup", { body: { email, password } });
+      const answer = await callAuth(`/signup${redirectTo}`, { body: { email, password } });
       // With "Confirm email" on, Auth answers the user alone and no session.
       if (answer?.access_token) saveSession(answer);
       location.assign("/auth/sign-up-success");
@@ -82,6 +124,36 @@ if (loginForm) {
     loginForm,
     async ({ email, password }) => {
       saveSession(await callAuth("/token?grant_type=password", { body: { email, password } }));
+      location.assign("/protected");
+    },
+    asMessage,
+  );
+}
+const forgotForm = document.querySelector("#forgot-password-form");
+if (forgotForm) mailingForm(forgotForm, (email) => callAuth(`/recover${redirectTo}`, { body: { email } }));
+const magicLinkForm = document.querySelector("#magic-link-form");
+if (magicLinkForm) {
+  mailingForm(magicLinkForm, (email) =>
+    callAuth(`/otp${redirectTo}`, { body: { email, create_user: false } }),
+  );
+}
+if (document.body.dataset.page === "auth-callback") {
+  sessionFromFragment().then(
+    ({ type, session }) => {
+      saveSession(session);
+      location.replace(type === "recovery" ? "/auth/update-password" : "/protected");
+    },
+    (error) => showError(asMessage(error)),
+  );
+}
+const updatePasswordForm = document.querySelector("#update-password-form");
+if (updatePasswordForm) {
+  handleForm(
+    updatePasswordForm,
+    async ({ password }) => {
+      const token = readSession(document.cookie, cookieName)?.access_token;
+      if (!token) throw new Error("Open the link from the email again.");
+      await callAuth("/user", { method: "PUT", body: { password }, token });
       location.assign("/protected");
     },
     asMessage,

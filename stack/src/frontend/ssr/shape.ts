@@ -54,7 +54,41 @@ const PAGES: Record<string, Page> = {
     title: `Login · ${SSR_APP_NAME}`,
     body: `
     <h1>Login</h1>${scriptedForm("login-form", [EMAIL_FIELD, passwordField("current-password")], "Login")}
+    <p><a href="/auth/forgot-password">Forgot your password?</a></p>
+    <p><a href="/auth/magic-link">Email me a sign-in link</a></p>
     <p>Don't have an account? <a href="/auth/sign-up">Sign up</a></p>`,
+  },
+  "/auth/forgot-password": {
+    name: "forgot-password",
+    title: `Reset your password · ${SSR_APP_NAME}`,
+    body: `
+    <h1>Reset Your Password</h1>${scriptedForm("forgot-password-form", [EMAIL_FIELD], "Send reset email")}
+    <p data-sent="Check your email for a password reset link." hidden></p>`,
+  },
+  "/auth/magic-link": {
+    name: "magic-link",
+    title: `Sign in by email · ${SSR_APP_NAME}`,
+    body: `
+    <h1>Sign in by email</h1>${scriptedForm("magic-link-form", [EMAIL_FIELD], "Send sign-in link")}
+    <p data-sent="Check your email for a sign-in link." hidden></p>`,
+  },
+  // Emailed links land here with the session (or the error) in the fragment.
+  "/auth/callback": {
+    name: "auth-callback",
+    title: `Signing you in · ${SSR_APP_NAME}`,
+    body: `
+    <h1>Signing you in…</h1>
+    <p role="alert" hidden></p>`,
+  },
+  "/auth/update-password": {
+    name: "update-password",
+    title: `Update password · ${SSR_APP_NAME}`,
+    body: `
+    <h1>Reset Your Password</h1>${scriptedForm(
+      "update-password-form",
+      [passwordField("new-password", { label: "New password" })],
+      "Save new password",
+    )}`,
   },
 };
 

@@ -1,0 +1,134 @@
+import { app } from "../../contract/index.ts";
+import { NOT_APPLICABLE } from "../../contract/vocabulary.ts";
+import { expectLanding, expectSignedInAs, submitForm, theOne } from "../../fixtures/app-ui.ts";
+import { expectSignUpRow, NO_SIGN_UP_ROW, watchEmailQuota } from "../../fixtures/email.ts";
+import { expect, test } from "../../fixtures/index.ts";
+import { findUserByEmail, syntheticPassword } from "../../target/synthetic-users.ts";
+
+// Journeys through the inbox: each sends real mail, follows the link in it in
+// the browser, and lands where the profile says. They need SYNTHETIC_MAILBOX;
+// scheduled runs keep to the email budget (email.scheduledEveryMinutes).
+
+const email = app.email;
+const { signUp, submitTimeoutMs } = app.forms;
+const { signedIn } = app;
+
+test.describe("email journeys", () => {
+  test.skip(!email, NOT_APPLICABLE.noEmailJourney("email"));
+
+  test("sign up, follow the confirmation link, land signed in", {
+    tag: ["@email", "@critical", "@registration"],
+  }, async ({ page, users, inbox, authSettings, admin }) => {
+    const flow = email?.confirmSignUp;
+    test.skip(!flow, NOT_APPLICABLE.noEmailJourney("email.confirmSignUp"));
+    test.skip(
+      !authSettings.confirmEmail,
+      "the target confirms sign-ups at once (GET /auth/v1/settings: mailer_autoconfirm true): no link to follow",
+    );
+    if (!flow) return;
+    const quota = watchEmailQuota(page);
+    const fresh = users.fresh();
+    const since = new Date();
+    await test.step(`sign up on ${signUp.path}`, () =>
+      submitForm(page, signUp, fresh, "forms.signUp"));
+    await test.step("the page says to check the inbox", () =>
+      quota.orRateLimited(() =>
+        expectLanding(page, flow.pending, "email.confirmSignUp.pending", submitTimeoutMs),
+      ));
+    const message =
+      await test.step(`the confirmation mail reaches ${inbox.mailbox.description}`, () =>
+        inbox.waitFor(fresh.email, since));
+    const link = inbox.linkIn(message);
+    await test.step("follow the link: signed in", async () => {
+      await page.goto(link.href);
+      await expectLanding(page, flow.lands, "the confirmation link", submitTimeoutMs);
+      if (new URL(page.url()).pathname !== signedIn.path) await page.goto(signedIn.path);
+      await expectSignedInAs(page, signedIn.proofs, fresh);
+    });
+    await test.step("the row sign-up makes exists", async () => {
+      const user = await findUserByEmail(admin, fresh.email);
+      expect(user, `no user ${fresh.email} after confirming`).toBeDefined();
+      if (!user) return;
+      expect(user.email_confirmed_at, "the address is not confirmed after the link").toBeTruthy();
+      // The name is only checked where the form asks for one.
+      const named = signUp.fields.some((field) => field.value === "fullName");
+      if (!(await expectSignUpRow(admin, user.id, named ? fresh.fullName : undefined)))
+        test.info().annotations.push({ type: "not checked", description: NO_SIGN_UP_ROW });
+    });
+  });
+
+  test("recover a password through the emailed link, then sign in with the new one", {
+    tag: ["@email", "@critical"],
+  }, async ({ page, users, inbox }) => {
+    const flow = email?.recovery;
+    test.skip(!flow, NOT_APPLICABLE.noEmailJourney("email.recovery"));
+    if (!flow) return;
+    const quota = watchEmailQuota(page);
+    const user = await users.create();
+    const since = new Date();
+    await test.step(`ask for a reset link on ${flow.request.path}`, async () => {
+      await submitForm(page, flow.request, user, "email.recovery.request");
+      await quota.orRateLimited(() =>
+        expectLanding(page, flow.request.lands, "email.recovery.request", submitTimeoutMs),
+      );
+    });
+    const message = await test.step(`the recovery mail reaches ${inbox.mailbox.description}`, () =>
+      inbox.waitFor(user.email, since));
+    const link = inbox.linkIn(message);
+    const renewed = { ...user, password: syntheticPassword() };
+    await test.step("follow the link and set a new password", async () => {
+      await page.goto(link.href);
+      const reset = flow.reset;
+      for (const [index, field] of reset.fields.entries()) {
+        const input = await theOne(
+          page,
+          field.locator,
+          `email.recovery.reset.fields[${index}]`,
+          submitTimeoutMs,
+        );
+        await input.fill(
+          typeof field.value === "object" ? field.value.constant : renewed[field.value],
+        );
+      }
+      await (await theOne(page, reset.submit, "email.recovery.reset.submit")).click();
+      await expectLanding(page, reset.lands, "email.recovery.reset", submitTimeoutMs);
+    });
+    await test.step("sign in with the new password", async () => {
+      await page.context().clearCookies();
+      await page.evaluate(() => localStorage.clear());
+      await submitForm(page, app.forms.login, renewed, "forms.login");
+      await expectLanding(
+        page,
+        app.forms.login.lands,
+        "login with the new password",
+        submitTimeoutMs,
+      );
+      if (new URL(page.url()).pathname !== signedIn.path) await page.goto(signedIn.path);
+      await expectSignedInAs(page, signedIn.proofs, renewed);
+    });
+  });
+
+  test("sign in with a magic link", { tag: ["@email"] }, async ({ page, users, inbox }) => {
+    const flow = email?.magicLink;
+    test.skip(!flow, NOT_APPLICABLE.noEmailJourney("email.magicLink"));
+    if (!flow) return;
+    const quota = watchEmailQuota(page);
+    const user = await users.create();
+    const since = new Date();
+    await test.step(`ask for a sign-in link on ${flow.request.path}`, async () => {
+      await submitForm(page, flow.request, user, "email.magicLink.request");
+      await quota.orRateLimited(() =>
+        expectLanding(page, flow.request.lands, "email.magicLink.request", submitTimeoutMs),
+      );
+    });
+    const message = await test.step(`the sign-in mail reaches ${inbox.mailbox.description}`, () =>
+      inbox.waitFor(user.email, since));
+    const link = inbox.linkIn(message);
+    await test.step("follow the link: signed in", async () => {
+      await page.goto(link.href);
+      await expectLanding(page, flow.lands, "the magic link", submitTimeoutMs);
+      if (new URL(page.url()).pathname !== signedIn.path) await page.goto(signedIn.path);
+      await expectSignedInAs(page, signedIn.proofs, user);
+    });
+  });
+});
