@@ -17,12 +17,6 @@ import {
   jwtAlgFromEnv,
 } from "./stack/index.ts";
 import {
-  budgetKey,
-  decideEmailBudget,
-  emailBudgetPath,
-  encodeBudget,
-} from "./target/email-budget.ts";
-import {
   ConfigError,
   hasNoTarget,
   isReadOnly,
@@ -30,6 +24,12 @@ import {
   newRunId,
   parseConfig,
 } from "./target/config.ts";
+import {
+  budgetKey,
+  decideEmailBudget,
+  emailBudgetPath,
+  encodeBudget,
+} from "./target/email-budget.ts";
 
 loadDotenv();
 // One run id for the whole run: workers inherit the environment of this process.

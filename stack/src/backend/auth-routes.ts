@@ -1,16 +1,10 @@
+import { AuthApiError } from "@supabase/supabase-js";
 import type { FastifyInstance } from "fastify";
 import type { FaultSwitches } from "../faults.ts";
-import { AuthApiError } from "@supabase/supabase-js";
 import { ApiError, internalError, upstreamUnavailable } from "./errors.ts";
 import { SUPABASE_TIMEOUT_MS, type SupabaseFactory } from "./supabase-client.ts";
 import { fromAuthError } from "./supabase-errors.ts";
-import {
-  loginInput,
-  parseBody,
-  passwordInput,
-  recoverInput,
-  registerInput,
-} from "./validation.ts";
+import { loginInput, parseBody, passwordInput, recoverInput, registerInput } from "./validation.ts";
 
 export interface AuthRouteOptions {
   /** Where emailed links lead: the frontend's /auth/callback page. */

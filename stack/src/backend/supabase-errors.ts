@@ -26,7 +26,11 @@ export function fromAuthError(error: AuthError): ApiError {
       return new ApiError(400, "invalid_input", error.message, "password");
     case "over_email_send_rate_limit":
       // Auth's own code passes through: the caller can tell a mail quota from an outage.
-      return new ApiError(429, "over_email_send_rate_limit", "Too many emails sent, try again later");
+      return new ApiError(
+        429,
+        "over_email_send_rate_limit",
+        "Too many emails sent, try again later",
+      );
     case "email_address_invalid":
       return new ApiError(400, "invalid_input", error.message, "email");
     case "validation_failed":

@@ -130,7 +130,8 @@ if (loginForm) {
   );
 }
 const forgotForm = document.querySelector("#forgot-password-form");
-if (forgotForm) mailingForm(forgotForm, (email) => callAuth(`/recover${redirectTo}`, { body: { email } }));
+if (forgotForm)
+  mailingForm(forgotForm, (email) => callAuth(`/recover${redirectTo}`, { body: { email } }));
 const magicLinkForm = document.querySelector("#magic-link-form");
 if (magicLinkForm) {
   mailingForm(magicLinkForm, (email) =>
