@@ -240,7 +240,7 @@ describe("backend without a reachable Supabase", () => {
     assert.equal(preflight.headers.get("access-control-allow-origin"), FRONTEND_ORIGIN);
     assert.equal(
       preflight.headers.get("access-control-allow-methods"),
-      "GET, POST, PATCH, OPTIONS",
+      "GET, POST, PUT, PATCH, OPTIONS",
     );
     assert.equal(
       preflight.headers.get("access-control-allow-headers"),
