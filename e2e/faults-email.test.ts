@@ -1,0 +1,101 @@
+// The @email journeys against the reference stack (ssr app, "Confirm email"
+// on, the sink's Mailpit API as the mailbox): green when healthy, and each
+// fails, naming its step, under the faults that break mail.
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
+import { runSuite, type SuiteRun } from "./support/run-suite.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const JOURNEYS = {
+  confirm: "sign up, follow the confirmation link, land signed in",
+  recovery: "recover a password through the emailed link, then sign in with the new one",
+  magic: "sign in with a magic link",
+};
+
+function outcomes(run: SuiteRun): Map<string, { outcome: string; error: string }> {
+  return new Map(
+    run.tests
+      .filter(
+        (item) => item.project === "browser" && item.title.split(" › ").includes("email journeys"),
+      )
+      .map((item) => [
+        item.title.split(" › ").at(-1) ?? "",
+        { outcome: item.outcome, error: item.errors[0] ?? "" },
+      ]),
+  );
+}
+
+describe("email journeys: healthy, then each mail fault", () => {
+  let stack: RunningStack;
+  let env: Record<string, string>;
+
+  let scratch: string;
+
+  before(async () => {
+    stack = await bootStack({ app: "ssr", ports: FREE_PORTS, envFile: false, confirmEmail: true });
+    // A shorter wait for a landing that never comes under a fault (15 s by default).
+    await mkdir(path.join(ROOT, ".scratch"), { recursive: true });
+    scratch = await mkdtemp(path.join(ROOT, ".scratch", "faults-email-"));
+    const profile = path.join(scratch, "ssr.ts");
+    await writeFile(
+      profile,
+      `import app from ${JSON.stringify(path.join(ROOT, "contract/examples/ssr.ts"))};\nexport default { ...app, forms: { ...app.forms, submitTimeoutMs: 5_000 } };\n`,
+    );
+    env = {
+      ...stack.env,
+      SYNTHETIC_ENV: "local",
+      SYNTHETIC_APP: profile,
+      SYNTHETIC_MAILBOX: "mailpit",
+    };
+  });
+  after(async () => {
+    await stack?.stop();
+    if (scratch) await rm(scratch, { recursive: true, force: true });
+  });
+
+  const emailRun = () => runSuite(env, ["--project=browser", "--grep=@email", "--no-deps"]);
+
+  test("healthy: the three journeys pass (not skipped)", async () => {
+    const found = outcomes(await emailRun());
+    for (const title of Object.values(JOURNEYS))
+      assert.equal(found.get(title)?.outcome, "expected", `${title}: ${found.get(title)?.error}`);
+  });
+
+  test("auth-links-expired: every journey fails where the link is followed", async () => {
+    await stack.faults.set("auth-links-expired");
+    try {
+      const found = outcomes(await emailRun());
+      for (const title of Object.values(JOURNEYS)) {
+        const result = found.get(title);
+        assert.equal(result?.outcome, "unexpected", `${title} should fail`);
+        // The callback page shows Auth's words for an expired link.
+        assert.match(
+          result?.error ?? "",
+          /did not land on \/protected|auth\/update-password|Email link is invalid or has expired|New password/,
+        );
+      }
+    } finally {
+      await stack.faults.clear("auth-links-expired");
+    }
+  });
+
+  test("mail-down: every journey fails at the request, and no link leaks into the errors", async () => {
+    await stack.faults.set("mail-down");
+    try {
+      const found = outcomes(await emailRun());
+      for (const title of Object.values(JOURNEYS)) {
+        const result = found.get(title);
+        assert.equal(result?.outcome, "unexpected", `${title} should fail`);
+        assert.match(result?.error ?? "", /did not show "Check your email/);
+        assert.doesNotMatch(result?.error ?? "", /token=|access_token=/);
+      }
+    } finally {
+      await stack.faults.clear("mail-down");
+    }
+  });
+});
