@@ -41,6 +41,7 @@ async function main(): Promise<void> {
   const { scanned, deleted, failures } = await sweepSyntheticUsers(admin, {
     prefix: config.emailPrefix,
     domain: config.emailDomain,
+    inbox: config.emailInbox,
     olderThanMinutes: minutes,
     cleanup: cleanupOptions(config, app.tables),
   });

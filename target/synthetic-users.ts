@@ -190,6 +190,7 @@ export async function sweepSyntheticUsers(
   options: {
     prefix: string;
     domain: string;
+    inbox?: string | undefined;
     olderThanMinutes: number;
     now?: Date;
     cleanup?: DeleteUserOptions;

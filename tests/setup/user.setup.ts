@@ -19,6 +19,7 @@ test("create a synthetic user and save its signed-in state", async ({
       runId: target.runId,
       workerIndex: test.info().workerIndex,
       domain: target.emailDomain,
+      ...(target.emailInbox ? { inbox: target.emailInbox } : {}),
     }));
   await mkdir(path.dirname(SETUP_USER_FILE), { recursive: true });
   // Written first, so the cleanup project deletes the user even if login fails below.
