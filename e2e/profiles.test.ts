@@ -65,6 +65,10 @@ describe("the ssr app shape with contract/examples/ssr.ts", () => {
         "api › backend auth API › invalid input is refused naming the field",
         "api › backend auth API › register creates the user",
         "api › backend login API › wrong password is refused",
+        // No mailbox in this run: e2e/faults-email.test.ts runs them.
+        "browser › email journeys › recover a password through the emailed link, then sign in with the new one",
+        "browser › email journeys › sign in with a magic link",
+        "browser › email journeys › sign up, follow the confirmation link, land signed in",
       ],
       describeRun(run),
     );

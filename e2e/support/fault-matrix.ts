@@ -204,8 +204,12 @@ export function describeFaultMatrix(
         );
         assert.deepEqual(failingProjects(run), [], describeRun(run));
         assert.equal(run.exitCode, 0, describeRun(run));
+        // The @email journeys skip here (no mailbox is configured for these
+        // runs); e2e/faults-email.test.ts runs them, healthy and under faults.
         assert.deepEqual(
-          run.tests.filter((t) => t.outcome === "skipped").map((t) => t.title),
+          run.tests
+            .filter((t) => t.outcome === "skipped" && !t.title.startsWith("email journeys › "))
+            .map((t) => t.title),
           [],
         );
         assert.deepEqual(await leftoverUsers(stack), [], "synthetic users left behind");
