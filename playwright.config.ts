@@ -8,6 +8,7 @@ import {
   chromiumExecutable,
   videoRecordingAvailable,
 } from "./playwright/chromium.ts";
+import { makeTestSecretsDir } from "./secrets/test-secrets.ts";
 import {
   type AppName,
   appFromEnv,
@@ -98,6 +99,9 @@ if (!process.env.TEST_WORKER_INDEX && !process.env.SYNTHETIC_EMAIL_BUDGET) {
     }),
   );
 }
+
+// Where workers leave the links a test follows, for the redaction reporter to hide.
+if (!process.env.TEST_WORKER_INDEX) makeTestSecretsDir();
 
 export default defineConfig({
   testDir: "tests",

@@ -2,10 +2,11 @@
 // on, the sink's Mailpit API as the mailbox): green when healthy, and each
 // fails, naming its step, under the faults that break mail.
 import assert from "node:assert/strict";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
+import { describeFindings, scanForSecrets } from "../secrets/scan.ts";
 import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 import { runSuite, type SuiteRun } from "./support/run-suite.ts";
 
@@ -16,6 +17,25 @@ const JOURNEYS = {
   recovery: "recover a password through the emailed link, then sign in with the new one",
   magic: "sign in with a magic link",
 };
+
+/** The token of every link in the sink's mail, read through its Mailpit API. */
+async function mailedTokens(mailApi: string): Promise<string[]> {
+  const list = (await (await fetch(`${mailApi}/api/v1/messages?limit=200`)).json()) as {
+    messages: Array<{ ID: string }>;
+  };
+  const tokens = new Set<string>();
+  for (const { ID } of list.messages) {
+    const message = (await (await fetch(`${mailApi}/api/v1/message/${ID}`)).json()) as {
+      HTML?: string;
+      Text?: string;
+    };
+    for (const match of `${message.HTML ?? ""} ${message.Text ?? ""}`.matchAll(
+      /[?&](?:amp;)?(?:token|token_hash)=([\w-]{8,})/g,
+    ))
+      if (match[1]) tokens.add(match[1]);
+  }
+  return [...tokens];
+}
 
 function outcomes(run: SuiteRun): Map<string, { outcome: string; error: string }> {
   return new Map(
@@ -66,10 +86,16 @@ describe("email journeys: healthy, then each mail fault", () => {
       assert.equal(found.get(title)?.outcome, "expected", `${title}: ${found.get(title)?.error}`);
   });
 
-  test("auth-links-expired: every journey fails where the link is followed", async () => {
+  test("auth-links-expired: every journey fails where the link is followed, and its trace keeps no link", async () => {
     await stack.faults.set("auth-links-expired");
+    const artifacts = await mkdtemp(path.join(scratch, "artifacts-"));
     try {
-      const found = outcomes(await emailRun());
+      // With the config's reporters: the failing journeys keep their traces.
+      const found = outcomes(
+        await runSuite(env, ["--project=browser", "--grep=@email", "--no-deps"], {
+          artifactsDir: artifacts,
+        }),
+      );
       for (const title of Object.values(JOURNEYS)) {
         const result = found.get(title);
         assert.equal(result?.outcome, "unexpected", `${title} should fail`);
@@ -79,6 +105,22 @@ describe("email journeys: healthy, then each mail fault", () => {
           /did not land on \/protected|auth\/update-password|Email link is invalid or has expired|New password/,
         );
       }
+      // Every token the stand-in mailed, looked for in every artifact (traces, the
+      // HTML and Allure results), and the scan for credentials left in URLs.
+      const tokens = await mailedTokens(stack.urls.mailApi);
+      assert.ok(tokens.length >= 3, `expected the three journeys' links, got ${tokens.length}`);
+      const roots = ["test-results", "playwright-report", "allure-results"].map((dir) =>
+        path.join(artifacts, dir),
+      );
+      const traces = (
+        await readdir(path.join(artifacts, "test-results"), { recursive: true })
+      ).filter((file) => file.endsWith("trace.zip"));
+      assert.ok(traces.length >= 3, `the failing journeys keep traces: ${traces.join(", ")}`);
+      const scan = scanForSecrets(
+        roots,
+        tokens.map((value) => ({ name: "mailed token", value })),
+      );
+      assert.deepEqual(scan.findings, [], describeFindings(scan, artifacts));
     } finally {
       await stack.faults.clear("auth-links-expired");
     }

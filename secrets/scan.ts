@@ -1,8 +1,11 @@
 // The last check before a report leaves the machine: every file of the run's
 // artifacts, zips and embedded zips included, searched for every form of
-// every configured secret (`configuredSecrets`: the one list and its URL parts).
+// every configured secret (`configuredSecrets`: the one list and its URL parts),
+// and for credentials left in URLs (an email link's token, a session in a
+// redirect's fragment) whether or not the run knew their values.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { CREDENTIAL_IN_URL } from "./test-secrets.ts";
 import { type NamedSecret, secretForms } from "./variables.ts";
 import { readZip } from "./zip.ts";
 
@@ -17,6 +20,10 @@ export interface ScanResult {
   files: number;
   findings: Finding[];
 }
+
+/** What a finding of CREDENTIAL_IN_URL is reported as. */
+export const URL_CREDENTIAL =
+  "a credential in a URL (token=, token_hash=, access_token=, refresh_token=)";
 
 /** Zips embedded as data URLs, as Playwright's HTML report embeds its data. */
 const EMBEDDED_ZIP = /data:application\/zip;base64,([A-Za-z0-9+/=]+)/g;
@@ -33,8 +40,9 @@ export function scanForSecrets(roots: string[], secrets: NamedSecret[]): ScanRes
   let files = 0;
   const check = (bytes: Buffer, file: string, entry?: string) => {
     const names = new Set(needles.filter((n) => bytes.includes(n.bytes)).map((n) => n.name));
-    for (const secret of names) findings.push({ file, ...(entry ? { entry } : {}), secret });
     const zip = readZip(bytes);
+    if (!zip && CREDENTIAL_IN_URL.test(bytes.toString("latin1"))) names.add(URL_CREDENTIAL);
+    for (const secret of names) findings.push({ file, ...(entry ? { entry } : {}), secret });
     for (const item of zip?.getEntries() ?? []) {
       if (!item.isDirectory) check(item.getData(), file, join(entry, item.entryName));
     }

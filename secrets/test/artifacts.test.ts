@@ -7,7 +7,8 @@ import type { TestCase, TestResult, TestStep } from "@playwright/test/reporter";
 import AdmZip from "adm-zip";
 import RedactionReporter from "../../reporters/redaction.ts";
 import { Redactor } from "../redactor.ts";
-import { scanForSecrets } from "../scan.ts";
+import { scanForSecrets, URL_CREDENTIAL } from "../scan.ts";
+import { addTestSecrets, linkSecrets, readTestSecrets, TEST_SECRETS_DIR } from "../test-secrets.ts";
 import { configuredSecrets, type NamedSecret } from "../variables.ts";
 
 const SERVICE =
@@ -194,5 +195,115 @@ describe("the redaction reporter", () => {
     assert.equal(step.title, "GET /?apikey=[REDACTED:SUPABASE_SERVICE_ROLE_KEY]");
     assert.equal(result.attachments[0]?.body?.toString(), "[REDACTED:SUPABASE_SERVICE_ROLE_KEY]");
     assert.equal(String(result.stdout[1]), "bytes [REDACTED:SUPABASE_SERVICE_ROLE_KEY]");
+  });
+});
+
+describe("a test's own secrets: the email links it follows", () => {
+  const LINK =
+    "https://abc.supabase.co/auth/v1/verify?token=4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6&type=signup&redirect_to=https%3A%2F%2Fapp.example.com%2Fauth%2Fcallback";
+  const SESSION =
+    "https://app.example.com/auth/callback#access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl&expires_in=3600&refresh_token=r3fr3shT0ken99&token_type=bearer&type=signup";
+
+  test("a link's secrets: each credential in its query or fragment", () => {
+    assert.deepEqual(
+      linkSecrets(LINK).map((secret) => secret.value),
+      ["4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6"],
+    );
+    assert.deepEqual(
+      linkSecrets(SESSION).map((secret) => secret.value),
+      ["eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl", "r3fr3shT0ken99"],
+    );
+    assert.deepEqual(linkSecrets("https://app.example.com/protected?tab=1"), []);
+  });
+
+  test("the reporter hides them in that test's steps, errors and trace, and forgets them after", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), "test-secrets-"));
+    const env = { [TEST_SECRETS_DIR]: path.join(dir, "secrets") };
+    const saved = process.env[TEST_SECRETS_DIR];
+    process.env[TEST_SECRETS_DIR] = env[TEST_SECRETS_DIR];
+    try {
+      addTestSecrets("test-1", linkSecrets(LINK), env);
+      addTestSecrets("test-1", linkSecrets(SESSION), env);
+      const trace = path.join(dir, "trace.zip");
+      await writeFile(
+        trace,
+        zipOf({
+          "trace.trace": JSON.stringify({ method: "goto", params: { url: LINK } }),
+          "0-trace.network": `{"url":"${SESSION}"}`,
+        }),
+      );
+      const reporter = new RedactionReporter();
+      reporter.onBegin();
+      const step = {
+        title: `Navigate to "${LINK}"`,
+        subtitle: LINK.replace("https://", ""),
+      } as unknown as TestStep;
+      const other = { title: `Navigate to "${LINK}"` } as unknown as TestStep;
+      const result = {
+        errors: [{ message: `expected /protected, was ${SESSION}` }],
+        stdout: [],
+        stderr: [],
+        attachments: [{ name: "trace", contentType: "application/zip", path: trace }],
+      } as unknown as TestResult;
+      const test1 = { id: "test-1" } as TestCase;
+      reporter.onStepBegin(test1, result, step);
+      reporter.onStepBegin({ id: "test-2" } as TestCase, result, other);
+      reporter.onTestEnd(test1, result);
+
+      assert.equal(
+        step.title,
+        `Navigate to "${LINK.replace("4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6", "[REDACTED:email link]")}"`,
+      );
+      assert.equal(
+        step.subtitle,
+        "abc.supabase.co/auth/v1/verify?token=[REDACTED:email link]&type=signup&redirect_to=https%3A%2F%2Fapp.example.com%2Fauth%2Fcallback",
+      );
+      assert.equal(other.title, `Navigate to "${LINK}"`, "another test's steps are its own");
+      const everything =
+        JSON.stringify(result) +
+        new AdmZip(await readFile(trace))
+          .getEntries()
+          .map((e) => e.getData().toString())
+          .join("\n");
+      for (const secret of [
+        "4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6",
+        "r3fr3shT0ken99",
+        "eyJzdWIiOiJ1In0",
+      ])
+        assert.ok(!everything.includes(secret), `left in place: ${secret}`);
+      assert.deepEqual(scanForSecrets([trace], []).findings, [], "the trace scans clean");
+      assert.deepEqual(readTestSecrets("test-1", env).secrets, [], "forgotten at the test's end");
+    } finally {
+      if (saved === undefined) delete process.env[TEST_SECRETS_DIR];
+      else process.env[TEST_SECRETS_DIR] = saved;
+    }
+  });
+
+  test("without the run's directory a test cannot record one (and so must not follow links)", () => {
+    assert.throws(
+      () => addTestSecrets("test-1", linkSecrets(LINK), {}),
+      /SYNTHETIC_TEST_SECRETS_DIR is not set/,
+    );
+  });
+
+  test("the scan finds a credential left in a URL even when the run never knew it", async () => {
+    const root = await mkdtemp(path.join(tmpdir(), "scan-links-"));
+    await writeFile(path.join(root, "step.json"), JSON.stringify({ title: `goto ${LINK}` }));
+    await writeFile(path.join(root, "trace.zip"), zipOf({ "trace.trace": SESSION }));
+    await writeFile(
+      path.join(root, "clean.json"),
+      JSON.stringify({
+        title:
+          "goto https://abc.supabase.co/auth/v1/verify?token=[REDACTED:email link]&type=signup",
+      }),
+    );
+    assert.deepEqual(
+      scanForSecrets([root], [])
+        .findings.map(
+          (f) => `${path.basename(f.file)}${f.entry ? ` › ${f.entry}` : ""}: ${f.secret}`,
+        )
+        .sort(),
+      [`step.json: ${URL_CREDENTIAL}`, `trace.zip › trace.trace: ${URL_CREDENTIAL}`],
+    );
   });
 });

@@ -40,7 +40,7 @@ test.describe("email journeys", () => {
         inbox.waitFor(fresh.email, since));
     const link = inbox.linkIn(message);
     await test.step("follow the link: signed in", async () => {
-      await page.goto(link.href);
+      await inbox.follow(page, link);
       await expectLanding(page, flow.lands, "the confirmation link", submitTimeoutMs);
       if (new URL(page.url()).pathname !== signedIn.path) await page.goto(signedIn.path);
       await expectSignedInAs(page, signedIn.proofs, fresh);
@@ -77,7 +77,7 @@ test.describe("email journeys", () => {
     const link = inbox.linkIn(message);
     const renewed = { ...user, password: syntheticPassword() };
     await test.step("follow the link and set a new password", async () => {
-      await page.goto(link.href);
+      await inbox.follow(page, link);
       const reset = flow.reset;
       for (const [index, field] of reset.fields.entries()) {
         const input = await theOne(
@@ -125,7 +125,7 @@ test.describe("email journeys", () => {
       inbox.waitFor(user.email, since));
     const link = inbox.linkIn(message);
     await test.step("follow the link: signed in", async () => {
-      await page.goto(link.href);
+      await inbox.follow(page, link);
       await expectLanding(page, flow.lands, "the magic link", submitTimeoutMs);
       if (new URL(page.url()).pathname !== signedIn.path) await page.goto(signedIn.path);
       await expectSignedInAs(page, signedIn.proofs, user);
