@@ -58,13 +58,13 @@ describe("email journeys: healthy, then each mail fault", () => {
 
   before(async () => {
     stack = await bootStack({ app: "ssr", ports: FREE_PORTS, envFile: false, confirmEmail: true });
-    // A shorter wait for a landing that never comes under a fault (15 s by default).
+    // Shorter waits for a landing or a mail that never comes under a fault (15 s and 60 s by default).
     await mkdir(path.join(ROOT, ".scratch"), { recursive: true });
     scratch = await mkdtemp(path.join(ROOT, ".scratch", "faults-email-"));
     const profile = path.join(scratch, "ssr.ts");
     await writeFile(
       profile,
-      `import app from ${JSON.stringify(path.join(ROOT, "contract/examples/ssr.ts"))};\nexport default { ...app, forms: { ...app.forms, submitTimeoutMs: 5_000 } };\n`,
+      `import app from ${JSON.stringify(path.join(ROOT, "contract/examples/ssr.ts"))};\nexport default { ...app, forms: { ...app.forms, submitTimeoutMs: 5_000 }, email: { ...app.email, deadlineMs: 8_000 } };\n`,
     );
     env = {
       ...stack.env,
@@ -138,6 +138,23 @@ describe("email journeys: healthy, then each mail fault", () => {
       }
     } finally {
       await stack.faults.clear("mail-down");
+    }
+  });
+
+  test("recovery-disabled: the recovery journey fails waiting for its mail, naming the mailbox, address and deadline", async () => {
+    await stack.faults.set("recovery-disabled");
+    try {
+      const found = outcomes(
+        await runSuite(env, ["--project=browser", "--grep=recover a password", "--no-deps"]),
+      );
+      const result = found.get(JOURNEYS.recovery);
+      assert.equal(result?.outcome, "unexpected", "the recovery journey should fail");
+      assert.match(
+        result?.error ?? "",
+        /No mail to synthetic-[^ ]+ arrived in the mailpit mailbox at http:\/\/127\.0\.0\.1:\d+ within \d+ ms \(deadline 8000 ms/,
+      );
+    } finally {
+      await stack.faults.clear("recovery-disabled");
     }
   });
 });

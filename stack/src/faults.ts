@@ -16,6 +16,7 @@ export const FAULT_NAMES = [
   "register-500",
   "auth-links-expired",
   "mail-down",
+  "recovery-disabled",
   "backend-latency",
   "backend-down",
   "frontend-js-error",
@@ -42,6 +43,8 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
     "Supabase Auth treats every emailed link and code as expired (403 otp_expired; GET /auth/v1/verify redirects with it in the fragment)",
   "mail-down":
     "the mail sink refuses Supabase Auth's mail (SMTP 451 to MAIL FROM noreply@auth.local), so Auth answers 500 \"Error sending … email\"; other senders' mail (alerts) still arrives",
+  "recovery-disabled":
+    "POST /auth/v1/recover answers {} as for an unknown address and mails nothing: a recovery flow that stopped silently",
   "backend-latency": "every backend response is delayed by N ms (value, default 1500)",
   "backend-down": "the backend stops listening",
   "frontend-js-error": "every frontend page throws an uncaught JavaScript error",

@@ -23,6 +23,8 @@ export function recoverRoutes(app: FastifyInstance, context: SupabaseContext): v
     if (!body.email) throw badRequest("validation_failed", "Password recovery requires an email");
     const email = validateEmail(body.email);
 
+    // recovery-disabled: what an unknown address gets, for everyone.
+    if (context.faults.on("recovery-disabled")) return reply.send({});
     const user = await recipientByEmail(context, request, email);
     if (!user) return reply.send({});
     const known = user;
