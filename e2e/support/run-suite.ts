@@ -65,6 +65,11 @@ export async function runSuite(
       cwd: ROOT,
       env: {
         ...process.env,
+        // The run's own alert state, journal and email budget unless the caller keeps them:
+        // never the checkout's .alerts/, which a developer's own runs use.
+        ALERT_STATE_PATH: path.join(dir, "alerts", "state.json"),
+        ALERT_JOURNAL_PATH: path.join(dir, "alerts", "journal.jsonl"),
+        SYNTHETIC_EMAIL_BUDGET_PATH: path.join(dir, "alerts", "email-budget.json"),
         ...env,
         CI: "",
         PLAYWRIGHT_JSON_OUTPUT_NAME: report,
