@@ -103,7 +103,9 @@ export async function runSuite(
           });
         }
       }
-      for (const child of suite.suites ?? []) walk(child, [...titles, child.title]);
+      // Anonymous describes have no title, and Playwright leaves them out of a test's title path.
+      for (const child of suite.suites ?? [])
+        walk(child, child.title ? [...titles, child.title] : titles);
     };
     for (const suite of json.suites) walk(suite, []);
     return { exitCode, tests, output };
