@@ -147,6 +147,25 @@ create table auth.audit_log_entries (
   ip_address varchar(64) not null default ''
 );
 
+-- PKCE flows of emailed links (GoTrue's models.FlowState).
+create type auth.code_challenge_method as enum ('s256', 'plain');
+create table auth.flow_state (
+  id uuid primary key,
+  user_id uuid,
+  auth_code text,
+  code_challenge_method auth.code_challenge_method,
+  code_challenge text,
+  provider_type text not null,
+  provider_access_token text,
+  provider_refresh_token text,
+  created_at timestamptz,
+  updated_at timestamptz,
+  authentication_method text not null,
+  auth_code_issued_at timestamptz
+);
+create index idx_auth_code on auth.flow_state (auth_code);
+create index idx_user_id_auth_method on auth.flow_state (user_id, authentication_method);
+
 create table auth.schema_migrations (version varchar(255) primary key);
 
 alter table auth.instances owner to supabase_auth_admin;
@@ -157,6 +176,7 @@ alter table auth.refresh_tokens owner to supabase_auth_admin;
 alter table auth.mfa_factors owner to supabase_auth_admin;
 alter table auth.mfa_amr_claims owner to supabase_auth_admin;
 alter table auth.audit_log_entries owner to supabase_auth_admin;
+alter table auth.flow_state owner to supabase_auth_admin;
 alter table auth.schema_migrations owner to supabase_auth_admin;
 alter sequence auth.refresh_tokens_id_seq owner to supabase_auth_admin;
 

@@ -4,6 +4,7 @@ import type { Db } from "./db.ts";
 import { internalError } from "./errors.ts";
 import { requestAud } from "./guard.ts";
 import { checkEmailFrequency, newOtp, sendAuthMail, tokenHash, verifyLink } from "./mail.ts";
+import { createFlowState, type FlowMethod, PKCE_PREFIX, type PkceChallenge } from "./pkce.ts";
 import { referrer } from "./redirect.ts";
 import { findUserByEmail, type UserRow, updateUser } from "./users.ts";
 
@@ -27,16 +28,25 @@ export async function mailToken(
   request: FastifyRequest,
   user: UserRow,
   kind: EmailedTokenKind,
+  pkce?: PkceChallenge,
 ): Promise<UserRow> {
   const slot = SLOTS[kind];
   checkEmailFrequency(user[slot.sentAt]);
   const email = user.email ?? "";
   const otp = newOtp();
-  const hash = tokenHash(email, otp);
+  // GoTrue's addFlowPrefixToToken: a PKCE link's token says which flow it belongs to.
+  const hash = `${pkce ? PKCE_PREFIX : ""}${tokenHash(email, otp)}`;
+  if (pkce) await createFlowState(db, user.id, FLOW_METHODS[kind], pkce);
   const link = verifyLink(context, hash, kind, referrer(request, context));
   await sendAuthMail(context, kind, { to: email, link, otp });
   return updateUser(db, user.id, { [slot.token]: hash, [slot.sentAt]: new Date() });
 }
+
+const FLOW_METHODS: Record<EmailedTokenKind, FlowMethod> = {
+  signup: "email/signup",
+  magiclink: "magiclink",
+  recovery: "recovery",
+};
 
 /** GoTrue's sendEmailChange with secure email change off: one link, to the new address. */
 export async function mailEmailChange(

@@ -8,6 +8,7 @@ import { mailToken } from "./email-tokens.ts";
 import { internalError, unprocessable } from "./errors.ts";
 import { claimsData, findIdentity, type IdentityRow, insertIdentity } from "./identities.ts";
 import { hashPassword } from "./passwords.ts";
+import type { PkceChallenge } from "./pkce.ts";
 import { duplicateEmailUser, insertUser, type Metadata, type UserRow } from "./users.ts";
 
 /**
@@ -28,7 +29,7 @@ export type Registration =
 export async function registerEmail(
   context: SupabaseContext,
   request: FastifyRequest,
-  input: { email: string; aud: string; password: string; data: Metadata },
+  input: { email: string; aud: string; password: string; data: Metadata; pkce?: PkceChallenge },
 ): Promise<Registration> {
   const existing = await duplicateEmailUser(context.pool, input.email, input.aud);
   if (existing?.email_confirmed_at) return { outcome: "taken", user: existing };
@@ -52,7 +53,7 @@ export async function registerEmail(
     }
     user = context.email.autoconfirm
       ? await confirmEmail(client, user)
-      : await mailToken(client, context, request, user, "signup");
+      : await mailToken(client, context, request, user, "signup", input.pkce);
     return { outcome: "registered", user, identity };
   });
 }

@@ -3,7 +3,7 @@ import type { FastifyRequest } from "fastify";
 import type { Db } from "./db.ts";
 
 /** How a session was authenticated, as GoTrue records it for the `amr` claim. */
-export type AuthMethod = "password" | "otp";
+export type AuthMethod = "password" | "otp" | "email/signup" | "recovery" | "magiclink";
 
 export interface SessionRow {
   id: string;

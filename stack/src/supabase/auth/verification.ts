@@ -13,6 +13,7 @@ import {
   updateIdentityData,
 } from "./identities.ts";
 import { issueSession, type SessionResponse } from "./issue.ts";
+import { PKCE_PREFIX } from "./pkce.ts";
 import {
   findUserByEmail,
   findUserByToken,
@@ -92,7 +93,9 @@ export async function userForEmailCode(
   if (isBanned(user)) throw forbidden("user_banned", "User is banned");
   const matches = kind.columns.some((column) => {
     const sentAt = column === "recovery_token" ? "recovery_sent_at" : kind.sentAt;
-    return user[column] === hash && !expired(user, sentAt, context);
+    // GoTrue's isOtpValid: a code also matches its PKCE link's token.
+    const stored = user[column];
+    return (stored === hash || stored === PKCE_PREFIX + hash) && !expired(user, sentAt, context);
   });
   if (!matches) throw forbidden("otp_expired", CODE_INVALID);
   return user;
@@ -110,11 +113,23 @@ export async function completeVerification(
   verified: UserRow,
   hash: string,
 ): Promise<{ session: SessionResponse; type: string }> {
+  const { user, type } = await applyVerification(db, requestedType, verified, hash);
+  return { session: await issueSession(db, context, request, user, "otp"), type };
+}
+
+/** What a verified token stands for (a confirmation, a sign-in, an address change), without signing in. */
+export async function applyVerification(
+  db: Db,
+  requestedType: string,
+  verified: UserRow,
+  hash: string,
+): Promise<{ user: UserRow; type: string }> {
   let user = verified;
   // An "email" code is either a sign-up or a sign-in one, whichever it matched.
+  const recovery = user.recovery_token ?? "";
   const type =
     requestedType === "email"
-      ? user.recovery_token === hash
+      ? recovery !== "" && (recovery === hash || recovery === PKCE_PREFIX + hash)
         ? "magiclink"
         : "signup"
       : requestedType;
@@ -132,7 +147,7 @@ export async function completeVerification(
     }
   }
   user = await syncProviders(db, user);
-  return { session: await issueSession(db, context, request, user, "otp"), type };
+  return { user, type };
 }
 
 async function applyEmailChange(db: Db, user: UserRow): Promise<UserRow> {

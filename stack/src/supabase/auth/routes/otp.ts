@@ -6,6 +6,7 @@ import { inTransaction } from "../db.ts";
 import { mailToken } from "../email-tokens.ts";
 import { badRequest, internalError, unprocessable } from "../errors.ts";
 import { requestAud } from "../guard.ts";
+import { type PkceChallenge, pkceParams } from "../pkce.ts";
 import { registerEmail, unknowablePassword } from "../registration.ts";
 import { findUserByEmail, type Metadata } from "../users.ts";
 import { validateEmail, validatePhone } from "../validate.ts";
@@ -43,7 +44,8 @@ export function otpRoutes(app: FastifyInstance, context: SupabaseContext): void 
       throw unprocessable("otp_disabled", "Signups not allowed for otp");
     }
     if (email !== "") {
-      await magicLink(request, context, validateEmail(email), body.data ?? {});
+      const pkce = pkceParams(body);
+      await magicLink(request, context, validateEmail(email), body.data ?? {}, pkce);
       return reply.send({});
     }
     if (phone !== "") throw badRequest("phone_provider_disabled", "Unsupported phone provider");
@@ -73,6 +75,7 @@ async function magicLink(
   context: SupabaseContext,
   email: string,
   data: Metadata,
+  pkce: PkceChallenge | undefined,
 ): Promise<void> {
   const aud = requestAud(request);
   let user: Awaited<ReturnType<typeof findUserByEmail>>;
@@ -87,6 +90,7 @@ async function magicLink(
       aud,
       password: unknowablePassword(),
       data,
+      ...(pkce ? { pkce } : {}),
     });
     if (registration.outcome === "taken" && context.email.autoconfirm) {
       throw unprocessable("user_already_exists", "User already registered");
@@ -97,6 +101,6 @@ async function magicLink(
   }
   const known = user;
   await inTransaction(context.pool, (client) =>
-    mailToken(client, context, request, known, "magiclink"),
+    mailToken(client, context, request, known, "magiclink", pkce),
   );
 }

@@ -5,6 +5,7 @@ import { readBody, text } from "../body.ts";
 import { inTransaction } from "../db.ts";
 import { mailToken, recipientByEmail } from "../email-tokens.ts";
 import { badRequest } from "../errors.ts";
+import { pkceParams } from "../pkce.ts";
 import { validateEmail } from "../validate.ts";
 
 const RecoverBody = z.object({
@@ -22,6 +23,7 @@ export function recoverRoutes(app: FastifyInstance, context: SupabaseContext): v
     const body = readBody(request, RecoverBody);
     if (!body.email) throw badRequest("validation_failed", "Password recovery requires an email");
     const email = validateEmail(body.email);
+    const pkce = pkceParams(body);
 
     // recovery-disabled: what an unknown address gets, for everyone.
     if (context.faults.on("recovery-disabled")) return reply.send({});
@@ -30,7 +32,7 @@ export function recoverRoutes(app: FastifyInstance, context: SupabaseContext): v
     const known = user;
 
     await inTransaction(context.pool, (client) =>
-      mailToken(client, context, request, known, "recovery"),
+      mailToken(client, context, request, known, "recovery", pkce),
     );
     return reply.send({});
   });

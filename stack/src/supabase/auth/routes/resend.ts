@@ -5,6 +5,7 @@ import { readBody, text } from "../body.ts";
 import { inTransaction } from "../db.ts";
 import { mailEmailChange, mailToken, recipientByEmail } from "../email-tokens.ts";
 import { AuthError, badRequest } from "../errors.ts";
+import { pkceParams } from "../pkce.ts";
 import { validateEmail } from "../validate.ts";
 
 const ResendBody = z.object({
@@ -51,6 +52,7 @@ export function resendRoutes(app: FastifyInstance, context: SupabaseContext): vo
       throw badRequest("validation_failed", "Missing email address or phone number");
     }
     const email = validateEmail(rawEmail);
+    const pkce = pkceParams(body);
 
     const user = await recipientByEmail(context, request, email);
     if (!user) return reply.send({});
@@ -59,7 +61,7 @@ export function resendRoutes(app: FastifyInstance, context: SupabaseContext): vo
       case "signup":
         if (known.email_confirmed_at) return reply.send({});
         await inTransaction(context.pool, (client) =>
-          mailToken(client, context, request, known, "signup"),
+          mailToken(client, context, request, known, "signup", pkce),
         );
         return reply.send({});
       case "email_change": {

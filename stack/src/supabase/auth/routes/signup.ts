@@ -7,6 +7,7 @@ import { inTransaction } from "../db.ts";
 import { badRequest, unprocessable } from "../errors.ts";
 import { requestAud } from "../guard.ts";
 import { issueSession } from "../issue.ts";
+import { pkceParams } from "../pkce.ts";
 import { registerEmail } from "../registration.ts";
 import { userJson } from "../user-json.ts";
 import type { Metadata, UserRow } from "../users.ts";
@@ -46,6 +47,7 @@ export function signupRoutes(app: FastifyInstance, context: SupabaseContext): vo
       );
     }
     if (phone !== "") throw badRequest("phone_provider_disabled", "Phone signups are disabled");
+    const pkce = pkceParams(body);
 
     const aud = requestAud(request);
     const registration = await registerEmail(context, request, {
@@ -53,6 +55,7 @@ export function signupRoutes(app: FastifyInstance, context: SupabaseContext): vo
       aud,
       password,
       data,
+      ...(pkce ? { pkce } : {}),
     });
     if (registration.outcome === "taken") {
       if (context.email.autoconfirm) {

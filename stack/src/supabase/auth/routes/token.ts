@@ -7,15 +7,17 @@ import { badRequest, internalError, unprocessable } from "../errors.ts";
 import { isBanned, requestAud } from "../guard.ts";
 import { issueSession } from "../issue.ts";
 import { passwordMatches } from "../passwords.ts";
+import { pkceGrant } from "../pkce.ts";
 import { refreshSession } from "../refresh.ts";
 import { findUserByEmail } from "../users.ts";
 
 const PasswordGrant = z.object({ email: text(), phone: text(), password: text() });
 const RefreshGrant = z.object({ refresh_token: text() });
+const PkceGrant = z.object({ auth_code: text(), code_verifier: text() });
 
 const INVALID_LOGIN = "Invalid login credentials";
 
-/** POST /token?grant_type=password|refresh_token. */
+/** POST /token?grant_type=password|refresh_token|pkce. */
 export function tokenRoutes(app: FastifyInstance, context: SupabaseContext): void {
   app.post("/token", async (request, reply) => {
     const query = request.query as Record<string, string | undefined>;
@@ -26,6 +28,8 @@ export function tokenRoutes(app: FastifyInstance, context: SupabaseContext): voi
         const body = readBody(request, RefreshGrant);
         return reply.send(await refreshSession(context, request, body.refresh_token ?? ""));
       }
+      case "pkce":
+        return reply.send(await pkceGrant(context, request, readBody(request, PkceGrant)));
       default:
         // GoTrue answers unknown grants with this code and message.
         throw badRequest("invalid_credentials", "unsupported_grant_type");

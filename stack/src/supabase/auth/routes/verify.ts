@@ -5,9 +5,15 @@ import { readBody, text } from "../body.ts";
 import { inTransaction } from "../db.ts";
 import { AuthError, badRequest } from "../errors.ts";
 import { tokenHash } from "../mail.ts";
+import { flowMethodOf, issueAuthCode, PKCE_PREFIX } from "../pkce.ts";
 import { referrer } from "../redirect.ts";
 import { validateEmail } from "../validate.ts";
-import { completeVerification, userForEmailCode, userForTokenHash } from "../verification.ts";
+import {
+  applyVerification,
+  completeVerification,
+  userForEmailCode,
+  userForTokenHash,
+} from "../verification.ts";
 
 const VerifyBody = z.object({
   type: text(),
@@ -43,6 +49,15 @@ const goEncode = (values: Record<string, string>) =>
 const withFragment = (url: string, fragment: Record<string, string>) =>
   `${url.split("#")[0]}#${goEncode(fragment)}`;
 
+/** The URL with these query parameters set (Go's u.Query(), Set, Encode: keys sorted, fragment kept). */
+function withQuery(url: string, values: Record<string, string>): string {
+  const [base = "", fragment] = url.split("#", 2);
+  const [path = "", search = ""] = base.split("?", 2);
+  const query = Object.fromEntries(new URLSearchParams(search));
+  const encoded = goEncode({ ...query, ...values });
+  return `${path}?${encoded}${fragment === undefined ? "" : `#${fragment}`}`;
+}
+
 /** GET /verify (links in emails, answered with redirects) and POST /verify (codes, JSON). */
 export function verifyRoutes(app: FastifyInstance, context: SupabaseContext): void {
   app.get("/verify", async (request, reply) => {
@@ -52,7 +67,17 @@ export function verifyRoutes(app: FastifyInstance, context: SupabaseContext): vo
     if (!type) throw badRequest("validation_failed", "Verify requires a verification type");
     if (!token) throw badRequest("validation_failed", "Verify requires a token or a token hash");
     const redirectTo = referrer(request, context);
+    // A link from a PKCE request: the redirect carries an auth code for the app to exchange.
+    const pkce = token.startsWith(PKCE_PREFIX);
     try {
+      if (pkce) {
+        const code = await inTransaction(context.pool, async (client) => {
+          const user = await userForTokenHash(client, context, type, token);
+          const applied = await applyVerification(client, type, user, token);
+          return issueAuthCode(client, applied.user.id, flowMethodOf(applied.type));
+        });
+        return reply.redirect(withQuery(redirectTo, { code }), 303);
+      }
       const verified = await inTransaction(context.pool, async (client) => {
         const user = await userForTokenHash(client, context, type, token);
         return completeVerification(client, context, request, type, user, token);
@@ -79,7 +104,10 @@ export function verifyRoutes(app: FastifyInstance, context: SupabaseContext): vo
       };
       const oauthError = OAUTH_ERRORS[error.status];
       if (oauthError) fragment.error = oauthError;
-      return reply.redirect(withFragment(redirectTo, fragment), 303);
+      // GoTrue's prepErrorRedirectURL: a PKCE flow gets the error in the query too (no "sb" there).
+      const { sb: _, ...query } = fragment;
+      const target = pkce ? withQuery(redirectTo, query) : redirectTo;
+      return reply.redirect(withFragment(target, fragment), 303);
     }
   });
 
