@@ -5,9 +5,8 @@
 // Links and tokens never appear in an error or a log: a link is described by
 // its origin and path (`describeLink`), its query and fragment left out.
 import { setTimeout as sleep } from "node:timers/promises";
-import type { MailboxConfig } from "./config.ts";
+import type { ImapMailboxConfig, MailboxConfig } from "./config.ts";
 import { MailboxError } from "./mailbox-error.ts";
-import { imapSource } from "./mailbox-imap.ts";
 import { mailpitSource } from "./mailbox-mailpit.ts";
 
 export { MailboxError };
@@ -71,7 +70,26 @@ export function createMailbox(config: MailboxConfig): Mailbox | undefined {
 }
 
 function sourceFor(config: NonNullable<MailboxConfig>): MailboxSource {
-  return config.kind === "imap" ? imapSource(config) : mailpitSource(config.url, config.variable);
+  return config.kind === "imap"
+    ? lazyImapSource(config)
+    : mailpitSource(config.url, config.variable);
+}
+
+/**
+ * The imap source, its modules (imapflow, mailparser: half a second of CPU)
+ * loaded at the first look: every worker of every run imports this file,
+ * and only runs with an IMAP mailbox need them.
+ */
+function lazyImapSource(config: ImapMailboxConfig): MailboxSource {
+  let loaded: Promise<MailboxSource> | undefined;
+  const source = () =>
+    (loaded ??= import("./mailbox-imap.ts").then((module) => module.imapSource(config)));
+  return {
+    description: `imap mailbox at ${config.address}`,
+    check: async (signal) => (await source()).check(signal),
+    search: async (to, signal) => (await source()).search(to, signal),
+    read: async (summary, signal) => (await source()).read(summary, signal),
+  };
 }
 
 /**
