@@ -6,6 +6,7 @@ import { FAULT_DESCRIPTIONS, FAULT_NAMES, faultsFromEnv, parseFaultSpec } from "
 import { migrationsFromEnv, parseMigrationsDir } from "./own-migrations.ts";
 import { DEFAULT_PORTS, FREE_PORTS, type StackPorts } from "./ports.ts";
 import { bootStack } from "./stack.ts";
+import { loadAuthTemplates } from "./supabase/auth/templates.ts";
 import { type JwtAlg, jwtAlgFromEnv, parseJwtAlg } from "./supabase/signing-key.ts";
 
 const PORT_VARS: Record<keyof StackPorts, string> = {
@@ -19,7 +20,7 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
 };
 
 const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--jwt-alg ALG] [--free-ports] [--env-out PATH] [--confirm-email]
-       [--migrations DIR] [--auth-smtp URL]
+       [--migrations DIR] [--auth-smtp URL] [--auth-templates DIR]
 
 Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
 loopback in the foreground and writes its URLs and keys to .stack/stack.env.
@@ -39,6 +40,9 @@ Ctrl-C stops every part and removes the database.
   --auth-smtp URL       Auth sends its mail to this smtp://, smtps:// or lmtp:// server
                         instead of the mail sink, as a project's custom SMTP does
                         (also STACK_AUTH_SMTP_URL)
+  --auth-templates DIR  the project's own email templates: confirmation.html,
+                        recovery.html, magic_link.html, email_change.html (and
+                        <name>.subject), as in Supabase (also STACK_AUTH_TEMPLATES)
   --help                this text
 
 Ports (env var, default): ${Object.entries(PORT_VARS)
@@ -83,6 +87,7 @@ async function main(): Promise<void> {
     "confirm-email": { type: "boolean" },
     migrations: { type: "string" },
     "auth-smtp": { type: "string" },
+    "auth-templates": { type: "string" },
     help: { type: "boolean" },
   } as const;
   try {
@@ -100,7 +105,15 @@ async function main(): Promise<void> {
   let jwtAlg: JwtAlg;
   let confirmEmail = false;
   let authSmtpUrl: string | undefined;
+  let authTemplatesDir: string | undefined;
   try {
+    authTemplatesDir =
+      args["auth-templates"] ?? (process.env.STACK_AUTH_TEMPLATES?.trim() || undefined);
+    if (authTemplatesDir !== undefined)
+      loadAuthTemplates(
+        authTemplatesDir,
+        args["auth-templates"] === undefined ? "STACK_AUTH_TEMPLATES" : "--auth-templates",
+      );
     authSmtpUrl =
       args["auth-smtp"] === undefined
         ? authSmtpUrlFromEnv()
@@ -136,6 +149,7 @@ async function main(): Promise<void> {
     logStream: process.stdout,
     confirmEmail,
     authSmtpUrl,
+    authTemplatesDir,
   }).catch((error: unknown) =>
     fail(`could not boot: ${error instanceof Error ? error.message : String(error)}`),
   );

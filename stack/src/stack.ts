@@ -15,6 +15,7 @@ import { startMailSink } from "./mailsink/index.ts";
 import { parseMigrationsDir } from "./own-migrations.ts";
 import { DEFAULT_PORTS, freePort, type StackPorts } from "./ports.ts";
 import type { RunningServer } from "./running.ts";
+import { loadAuthTemplates } from "./supabase/auth/templates.ts";
 import { APP_MIGRATIONS_DIRS } from "./supabase/database.ts";
 import type { ProjectKeys } from "./supabase/keys.ts";
 import { AUTH_MAIL_SENDER } from "./supabase/mailer.ts";
@@ -55,6 +56,11 @@ export interface StackOptions {
    * the mail sink, as a project's custom SMTP does (STACK_AUTH_SMTP_URL).
    */
   authSmtpUrl?: string;
+  /**
+   * A folder of the project's own email templates (STACK_AUTH_TEMPLATES):
+   * confirmation.html, recovery.html, magic_link.html, email_change.html.
+   */
+  authTemplatesDir?: string;
 }
 
 export interface StackUrls {
@@ -148,6 +154,10 @@ async function bootOnce(
     options.authSmtpUrl === undefined
       ? undefined
       : parseAuthSmtpUrl(options.authSmtpUrl, "authSmtpUrl");
+  const templates =
+    options.authTemplatesDir === undefined
+      ? undefined
+      : loadAuthTemplates(options.authTemplatesDir, "authTemplatesDir");
   const ports = await resolvePorts(host, requested);
   const frontendUrl = `http://${host}:${ports.frontend}`;
   const backendUrl = `http://${host}:${ports.backend}`;
@@ -186,6 +196,7 @@ async function bootOnce(
       // The ssr app signs up at Supabase Auth, so that is where registration fails.
       signupFault: app === "ssr" ? "register-500" : undefined,
       confirmEmail: options.confirmEmail,
+      templates,
       onLog: options.onLog,
     });
     started.push(project);

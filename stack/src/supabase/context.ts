@@ -1,5 +1,6 @@
 import type pg from "pg";
 import type { FaultSwitches } from "../faults.ts";
+import type { CustomTemplates } from "./auth/templates.ts";
 import type { ProjectKeys } from "./keys.ts";
 import type { AuthMailer } from "./mailer.ts";
 import type { SigningKey } from "./signing-key.ts";
@@ -26,6 +27,8 @@ export interface EmailSettings {
   readonly autoconfirm: boolean;
   /** How long emailed links and codes stay valid. */
   readonly otpExpirySeconds: number;
+  /** The project's own email templates (STACK_AUTH_TEMPLATES), by Supabase's template name. */
+  readonly templates?: CustomTemplates;
 }
 
 declare module "fastify" {

@@ -6,6 +6,7 @@ import type { RunningServer } from "../running.ts";
 import { AUTH } from "./auth/config.ts";
 import { internalError, sendAuthError } from "./auth/errors.ts";
 import { authPlugin } from "./auth/index.ts";
+import type { CustomTemplates } from "./auth/templates.ts";
 import type { SupabaseContext } from "./context.ts";
 import { createPool } from "./database.ts";
 import { gatewayBearer, type ProjectKeys } from "./keys.ts";
@@ -28,6 +29,8 @@ export interface SupabaseOptions {
   confirmEmail?: boolean;
   /** Lifetime of emailed links and codes; default AUTH.emailOtpExpirySeconds. */
   otpExpirySeconds?: number;
+  /** The project's own email templates (loadAuthTemplates); default GoTrue's. */
+  templates?: CustomTemplates;
 }
 
 const EXPOSED_HEADERS = [
@@ -59,6 +62,7 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSe
     email: {
       autoconfirm: !options.confirmEmail,
       otpExpirySeconds: options.otpExpirySeconds ?? AUTH.emailOtpExpirySeconds,
+      ...(options.templates ? { templates: options.templates } : {}),
     },
   };
   app.decorateRequest("supabaseBearer", undefined);

@@ -3,7 +3,8 @@ import nodemailer from "nodemailer";
 export interface AuthMail {
   to: string;
   subject: string;
-  text: string;
+  /** GoTrue sends a project's own templates as HTML alone. */
+  text?: string;
   html: string;
 }
 

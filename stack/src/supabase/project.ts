@@ -2,6 +2,7 @@ import pg from "pg";
 import type { FaultName, FaultSwitches } from "../faults.ts";
 import { type RunningPostgres, startPostgres } from "../postgres.ts";
 import type { RunningServer } from "../running.ts";
+import type { CustomTemplates } from "./auth/templates.ts";
 import { applyMigrations, applySupabaseShape, MIGRATIONS_DIR } from "./database.ts";
 import { startSupabase } from "./index.ts";
 import { makeProjectKeys, newJwtSecret, type ProjectKeys } from "./keys.ts";
@@ -24,6 +25,8 @@ export interface SupabaseProjectOptions {
   /** Sign-ups wait for an emailed confirmation; default off (autoconfirm). */
   confirmEmail?: boolean;
   otpExpirySeconds?: number;
+  /** The project's own email templates (loadAuthTemplates). */
+  templates?: CustomTemplates;
   onLog?: (line: string) => void;
 }
 
@@ -71,6 +74,7 @@ export async function startSupabaseProject(
       signupFault: options.signupFault,
       confirmEmail: options.confirmEmail,
       otpExpirySeconds: options.otpExpirySeconds,
+      templates: options.templates,
     });
     const t3 = performance.now();
     return {

@@ -38,7 +38,14 @@ export async function mailToken(
   const hash = `${pkce ? PKCE_PREFIX : ""}${tokenHash(email, otp)}`;
   if (pkce) await createFlowState(db, user.id, FLOW_METHODS[kind], pkce);
   const link = verifyLink(context, hash, kind, referrer(request, context));
-  await sendAuthMail(context, kind, { to: email, link, otp });
+  await sendAuthMail(context, kind, {
+    to: email,
+    link,
+    otp,
+    tokenHash: hash,
+    redirectTo: referrer(request, context),
+    data: user.raw_user_meta_data ?? {},
+  });
   return updateUser(db, user.id, { [slot.token]: hash, [slot.sentAt]: new Date() });
 }
 
@@ -60,7 +67,16 @@ export async function mailEmailChange(
   const otp = newOtp();
   const hash = tokenHash(newEmail, otp);
   const link = verifyLink(context, hash, "email_change", referrer(request, context));
-  await sendAuthMail(context, "email_change", { to: newEmail, link, otp, newEmail });
+  await sendAuthMail(context, "email_change", {
+    to: newEmail,
+    link,
+    otp,
+    tokenHash: hash,
+    redirectTo: referrer(request, context),
+    data: user.raw_user_meta_data ?? {},
+    email: user.email ?? "",
+    newEmail,
+  });
   return updateUser(db, user.id, {
     email_change: newEmail,
     email_change_token_new: hash,

@@ -2,6 +2,7 @@ import { createHash, randomInt } from "node:crypto";
 import type { SupabaseContext } from "../context.ts";
 import { AUTH } from "./config.ts";
 import { AuthError, internalError } from "./errors.ts";
+import { renderTemplate, type TemplateName, type TemplateValues } from "./templates.ts";
 
 /** GoTrue's GenerateTokenHash: what links carry and the users table stores. */
 export function tokenHash(emailOrPhone: string, otp: string): string {
@@ -90,20 +91,66 @@ const TEMPLATES = {
 
 export type MailKind = keyof typeof TEMPLATES;
 
-/** Sends an auth email; a transport failure becomes GoTrue's 500 for that kind of email. */
+/** Supabase's name for each kind's template (the dashboard's, config.toml's). */
+const TEMPLATE_NAMES: Record<MailKind, TemplateName> = {
+  signup: "confirmation",
+  magiclink: "magic_link",
+  recovery: "recovery",
+  email_change: "email_change",
+};
+
+export interface OutgoingAuthMail {
+  to: string;
+  link: string;
+  otp: string;
+  /** The token the link carries (GoTrue's {{ .TokenHash }}). */
+  tokenHash: string;
+  redirectTo: string;
+  data: Record<string, unknown>;
+  /** The user's address when the mail goes elsewhere (an email change's new address). */
+  email?: string;
+  newEmail?: string;
+}
+
+/**
+ * Sends an auth email, from the project's own template for its kind when it
+ * has one (HTML alone, as GoTrue sends it), else GoTrue's default; a transport
+ * failure becomes GoTrue's 500 for that kind of email.
+ */
 export async function sendAuthMail(
   context: SupabaseContext,
   kind: MailKind,
-  mail: { to: string; link: string; otp: string; newEmail?: string },
+  mail: OutgoingAuthMail,
 ): Promise<void> {
   const template = TEMPLATES[kind];
+  const custom = context.email.templates?.[TEMPLATE_NAMES[kind]];
+  const values: TemplateValues = {
+    ConfirmationURL: mail.link,
+    Token: mail.otp,
+    TokenHash: mail.tokenHash,
+    SiteURL: context.siteUrl,
+    RedirectTo: mail.redirectTo,
+    Email: mail.email ?? mail.to,
+    NewEmail: mail.newEmail ?? "",
+    Data: mail.data,
+  };
   try {
-    await context.mailer.send({
-      to: mail.to,
-      subject: template.subject,
-      html: template.html(mail.link, mail.otp, mail.newEmail),
-      text: template.text(mail.link, mail.otp, mail.newEmail),
-    });
+    await context.mailer.send(
+      custom
+        ? {
+            to: mail.to,
+            subject: custom.subject
+              ? renderTemplate(custom.subject, values, (value) => value)
+              : template.subject,
+            html: renderTemplate(custom.html, values, escapeHtml),
+          }
+        : {
+            to: mail.to,
+            subject: template.subject,
+            html: template.html(mail.link, mail.otp, mail.newEmail),
+            text: template.text(mail.link, mail.otp, mail.newEmail),
+          },
+    );
   } catch (error) {
     throw internalError(template.failure, error);
   }
