@@ -20,7 +20,7 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
 };
 
 const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--jwt-alg ALG] [--free-ports] [--env-out PATH] [--confirm-email]
-       [--migrations DIR] [--auth-smtp URL] [--auth-templates DIR]
+       [--migrations DIR] [--auth-smtp URL] [--auth-templates DIR] [--site-url URL]
 
 Boots the reference stack (frontend, backend, Supabase stand-in, mail sink) on
 loopback in the foreground and writes its URLs and keys to .stack/stack.env.
@@ -43,6 +43,8 @@ Ctrl-C stops every part and removes the database.
   --auth-templates DIR  the project's own email templates: confirmation.html,
                         recovery.html, magic_link.html, email_change.html (and
                         <name>.subject), as in Supabase (also STACK_AUTH_TEMPLATES)
+  --site-url URL        Auth's Site URL when your own app, not the reference
+                        frontend, is the site (also STACK_SITE_URL)
   --help                this text
 
 Ports (env var, default): ${Object.entries(PORT_VARS)
@@ -88,6 +90,7 @@ async function main(): Promise<void> {
     migrations: { type: "string" },
     "auth-smtp": { type: "string" },
     "auth-templates": { type: "string" },
+    "site-url": { type: "string" },
     help: { type: "boolean" },
   } as const;
   try {
@@ -106,7 +109,15 @@ async function main(): Promise<void> {
   let confirmEmail = false;
   let authSmtpUrl: string | undefined;
   let authTemplatesDir: string | undefined;
+  let siteUrl: string | undefined;
   try {
+    siteUrl = args["site-url"] ?? (process.env.STACK_SITE_URL?.trim() || undefined);
+    if (siteUrl !== undefined) {
+      const name = args["site-url"] === undefined ? "STACK_SITE_URL" : "--site-url";
+      if (!URL.canParse(siteUrl) || !/^https?:$/.test(new URL(siteUrl).protocol))
+        throw new Error(`${name}: expected an http(s) URL such as http://127.0.0.1:3000`);
+      siteUrl = siteUrl.replace(/\/+$/, "");
+    }
     authTemplatesDir =
       args["auth-templates"] ?? (process.env.STACK_AUTH_TEMPLATES?.trim() || undefined);
     if (authTemplatesDir !== undefined)
@@ -150,6 +161,7 @@ async function main(): Promise<void> {
     confirmEmail,
     authSmtpUrl,
     authTemplatesDir,
+    siteUrl,
   }).catch((error: unknown) =>
     fail(`could not boot: ${error instanceof Error ? error.message : String(error)}`),
   );

@@ -61,6 +61,11 @@ export interface StackOptions {
    * confirmation.html, recovery.html, magic_link.html, email_change.html.
    */
   authTemplatesDir?: string;
+  /**
+   * Auth's Site URL ({{ .SiteURL }} in templates, the default redirect)
+   * when it is not the reference frontend: your own app (STACK_SITE_URL).
+   */
+  siteUrl?: string;
 }
 
 export interface StackUrls {
@@ -190,7 +195,7 @@ async function bootOnce(
       jwtSecret: options.jwtSecret,
       jwtAlg: options.jwtAlg,
       faults: state,
-      siteUrl: frontendUrl,
+      siteUrl: options.siteUrl ?? frontendUrl,
       smtpUrl: authSmtpUrl ?? mail.smtpUrl,
       migrationsDir,
       // The ssr app signs up at Supabase Auth, so that is where registration fails.

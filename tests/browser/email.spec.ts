@@ -56,7 +56,11 @@ test.describe("email journeys", () => {
       const link = inbox.linkIn(message);
       await test.step("follow the link: signed in", async () => {
         await inbox.follow(page, link);
-        await expectLanding(page, flow.lands, "the confirmation link", submitTimeoutMs);
+        await expectLanding(page, flow.lands, "the confirmation link", submitTimeoutMs).catch(
+          (error: Error) => {
+            throw unexchangedCode(page.url()) ?? error;
+          },
+        );
         if (new URL(page.url()).pathname !== signedIn.path) await page.goto(signedIn.path);
         await expectSignedInAs(page, signedIn.proofs, fresh);
       });
@@ -155,3 +159,18 @@ test.describe("email journeys", () => {
     });
   });
 });
+
+/**
+ * A landing that failed with Auth's PKCE code still in the URL: the app never
+ * traded it for a session. Said plainly, with the two usual fixes.
+ */
+function unexchangedCode(url: string): Error | undefined {
+  const at = new URL(url);
+  if (!at.searchParams.has("code")) return undefined;
+  return new Error(
+    `the confirmation link ended on ${at.pathname} with Auth's ?code= still in the URL, not signed in: ` +
+      "the app did not exchange the code for a session. Give emailRedirectTo a route that calls " +
+      "exchangeCodeForSession(code), or link the confirmation mail to the app's own /auth/confirm " +
+      "with {{ .TokenHash }} (Supabase's email template; on the stand-in STACK_AUTH_TEMPLATES)",
+  );
+}
