@@ -23,7 +23,7 @@ export interface ScanResult {
 
 /** What a finding of CREDENTIAL_IN_URL is reported as. */
 export const URL_CREDENTIAL =
-  "a credential in a URL (token=, token_hash=, access_token=, refresh_token=)";
+  "a Supabase Auth credential in a URL (an emailed link's token, a PKCE code or an access token)";
 
 /** Zips embedded as data URLs, as Playwright's HTML report embeds its data. */
 const EMBEDDED_ZIP = /data:application\/zip;base64,([A-Za-z0-9+/=]+)/g;

@@ -14,19 +14,29 @@ export const TEST_SECRETS_DIR = "SYNTHETIC_TEST_SECRETS_DIR";
 /** The name a followed email link is redacted under: `[REDACTED:email link]`. */
 export const EMAIL_LINK = "email link";
 
-/** Made once per run in the main process; workers inherit the variable. */
+/**
+ * Made by each run's main process, never taken over from the environment (a
+ * run started inside another must not share, or delete, the outer one's);
+ * its workers inherit the variable.
+ */
 export function makeTestSecretsDir(env: NodeJS.ProcessEnv = process.env): string {
+  // The config may load twice in one process: the second time keeps the first's.
   const existing = env[TEST_SECRETS_DIR];
-  if (existing) return existing;
+  if (existing && env[OWNER] === String(process.pid)) return existing;
   const dir = mkdtempSync(path.join(tmpdir(), "synthetic-test-secrets-"));
   env[TEST_SECRETS_DIR] = dir;
+  env[OWNER] = String(process.pid);
   return dir;
 }
 
+/** Deletes the directory, only in the process that made it. */
 export function removeTestSecretsDir(env: NodeJS.ProcessEnv = process.env): void {
   const dir = env[TEST_SECRETS_DIR];
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  if (dir && env[OWNER] === String(process.pid)) rmSync(dir, { recursive: true, force: true });
 }
+
+/** Which process made the directory. */
+const OWNER = "SYNTHETIC_TEST_SECRETS_OWNER";
 
 function fileFor(testId: string, env: NodeJS.ProcessEnv): string | undefined {
   const dir = env[TEST_SECRETS_DIR];
@@ -112,10 +122,12 @@ export function linkSecrets(link: URL | string): NamedSecret[] {
 }
 
 /**
- * Credentials left in plain sight in an artifact: a link's or redirect's
- * `token=`, `token_hash=`, `access_token=` or `refresh_token=` with a value
- * that is not a redaction marker. The scan reports these even when the value
- * was never known to the run (a link from a mail nobody registered).
+ * Supabase Auth's credentials left in plain sight in a URL in an artifact:
+ * an emailed link's token (GoTrue's 56 hex digits, `pkce_` first for PKCE),
+ * a PKCE auth code (a UUID), a session's access token (a JWT) in a redirect.
+ * Shaped as GoTrue makes them, so other services' public tokens in an app's
+ * traffic (a map's `access_token=pk.…`) are no finding. The scan reports
+ * these even when the value was never known to the run.
  */
 export const CREDENTIAL_IN_URL =
-  /[?&#](?:token|token_hash|access_token|refresh_token|provider_token)=(?!\[)[A-Za-z0-9._~%-]{8,}/;
+  /[?&#](?:(?:token|token_hash)=(?:pkce_)?[0-9a-f]{56}|code=[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|access_token=eyJ[\w-]+\.[\w-]+\.[\w-]+)/i;

@@ -200,14 +200,14 @@ describe("the redaction reporter", () => {
 
 describe("a test's own secrets: the email links it follows", () => {
   const LINK =
-    "https://abc.supabase.co/auth/v1/verify?token=4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6&type=signup&redirect_to=https%3A%2F%2Fapp.example.com%2Fauth%2Fcallback";
+    "https://abc.supabase.co/auth/v1/verify?token=4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6b1d3f5a7c9e0b2d4f6a8c0e2&type=signup&redirect_to=https%3A%2F%2Fapp.example.com%2Fauth%2Fcallback";
   const SESSION =
     "https://app.example.com/auth/callback#access_token=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ1In0.c2lnbmF0dXJl&expires_in=3600&refresh_token=r3fr3shT0ken99&token_type=bearer&type=signup";
 
   test("a link's secrets: each credential in its query or fragment", () => {
     assert.deepEqual(
       linkSecrets(LINK).map((secret) => secret.value),
-      ["4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6"],
+      ["4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6b1d3f5a7c9e0b2d4f6a8c0e2"],
     );
     assert.deepEqual(
       linkSecrets(SESSION).map((secret) => secret.value),
@@ -252,7 +252,7 @@ describe("a test's own secrets: the email links it follows", () => {
 
       assert.equal(
         step.title,
-        `Navigate to "${LINK.replace("4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6", "[REDACTED:email link]")}"`,
+        `Navigate to "${LINK.replace("4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6b1d3f5a7c9e0b2d4f6a8c0e2", "[REDACTED:email link]")}"`,
       );
       assert.equal(
         step.subtitle,
@@ -266,7 +266,7 @@ describe("a test's own secrets: the email links it follows", () => {
           .map((e) => e.getData().toString())
           .join("\n");
       for (const secret of [
-        "4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6",
+        "4f1c9e0b7d2a44c1a9e3b6d8f0c2e4a6b1d3f5a7c9e0b2d4f6a8c0e2",
         "r3fr3shT0ken99",
         "eyJzdWIiOiJ1In0",
       ])
@@ -291,6 +291,18 @@ describe("a test's own secrets: the email links it follows", () => {
     await writeFile(path.join(root, "step.json"), JSON.stringify({ title: `goto ${LINK}` }));
     await writeFile(path.join(root, "trace.zip"), zipOf({ "trace.trace": SESSION }));
     await writeFile(
+      path.join(root, "callback.json"),
+      JSON.stringify({
+        url: "https://app.example.com/auth/callback?code=0b6a7c3e-9d2f-4e1a-8b5c-3f7e9a1d2c4b",
+      }),
+    );
+    await writeFile(
+      path.join(root, "map.json"),
+      JSON.stringify({
+        url: "https://api.mapbox.example/styles?access_token=pk.eyJ1IjoibWFwcyJ9.abcdefgh&token=public-cdn-token-1234",
+      }),
+    );
+    await writeFile(
       path.join(root, "clean.json"),
       JSON.stringify({
         title:
@@ -303,7 +315,11 @@ describe("a test's own secrets: the email links it follows", () => {
           (f) => `${path.basename(f.file)}${f.entry ? ` › ${f.entry}` : ""}: ${f.secret}`,
         )
         .sort(),
-      [`step.json: ${URL_CREDENTIAL}`, `trace.zip › trace.trace: ${URL_CREDENTIAL}`],
+      [
+        `callback.json: ${URL_CREDENTIAL}`,
+        `step.json: ${URL_CREDENTIAL}`,
+        `trace.zip › trace.trace: ${URL_CREDENTIAL}`,
+      ],
     );
   });
 });

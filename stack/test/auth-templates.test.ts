@@ -125,6 +125,11 @@ describe("a project's own email templates", () => {
 
 describe("templates that cannot be used stop the boot, naming the file", () => {
   test("an action the stand-in does not render names its file and line", async () => {
+    const multiLine = await folder({ "magic_link.html": "<p>Hi</p>\n{{ if\n .Token }}x{{ end }}" });
+    assert.throws(
+      () => loadAuthTemplates(multiLine, "STACK_AUTH_TEMPLATES"),
+      /magic_link\.html:2: \{\{ if\n \.Token \}\} is not supported/,
+    );
     const dir = await folder({ "recovery.html": "<p>Hi</p>\n{{ if .Token }}x{{ end }}" });
     assert.throws(
       () => loadAuthTemplates(dir, "STACK_AUTH_TEMPLATES"),

@@ -35,7 +35,7 @@ export interface TemplateValues {
   Data: Record<string, unknown>;
 }
 
-const ACTION = /\{\{-?\s*(.*?)\s*-?\}\}/g;
+const ACTION = /\{\{-?\s*([\s\S]*?)\s*-?\}\}/g;
 const VARIABLE = /^\.(ConfirmationURL|Token|TokenHash|SiteURL|RedirectTo|Email|NewEmail)$/;
 const DATA_KEY = /^\.Data\.([A-Za-z_][A-Za-z0-9_]*)$/;
 

@@ -51,11 +51,17 @@ const withFragment = (url: string, fragment: Record<string, string>) =>
 
 /** The URL with these query parameters set (Go's u.Query(), Set, Encode: keys sorted, fragment kept). */
 function withQuery(url: string, values: Record<string, string>): string {
-  const [base = "", fragment] = url.split("#", 2);
-  const [path = "", search = ""] = base.split("?", 2);
-  const query = Object.fromEntries(new URLSearchParams(search));
-  const encoded = goEncode({ ...query, ...values });
-  return `${path}?${encoded}${fragment === undefined ? "" : `#${fragment}`}`;
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  const query = new Map<string, string[]>();
+  for (const [key, value] of parsed.searchParams)
+    query.set(key, [...(query.get(key) ?? []), value]);
+  for (const [key, value] of Object.entries(values)) query.set(key, [value]);
+  parsed.search = [...query.keys()]
+    .sort()
+    .flatMap((key) => (query.get(key) ?? []).map((value) => `${goEscape(key)}=${goEscape(value)}`))
+    .join("&");
+  return parsed.href;
 }
 
 /** GET /verify (links in emails, answered with redirects) and POST /verify (codes, JSON). */
