@@ -8,8 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { describeFindings, scanForSecrets } from "../secrets/scan.ts";
 import { CREDENTIAL_IN_URL } from "../secrets/test-secrets.ts";
-import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
-import { AUTH_MAIL_SENDER } from "../stack/src/supabase/mailer.ts";
+import { AUTH_MAIL_SENDER, bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 import { runSuite, type SuiteRun } from "./support/run-suite.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

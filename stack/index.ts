@@ -26,6 +26,7 @@ export {
 export { FREE_PORTS } from "./src/ports.ts";
 export type { RunningPostgres } from "./src/postgres.ts";
 export type { RunningStack } from "./src/stack.ts";
+export { AUTH_MAIL_SENDER } from "./src/supabase/mail-sender.ts";
 export { type JwtAlg, jwtAlgFromEnv } from "./src/supabase/signing-key.ts";
 
 // A cast, as an arrow function cannot carry bootStack's overloads.

@@ -12,8 +12,9 @@ export interface AuthMailer {
   send(mail: AuthMail): Promise<void>;
 }
 
-/** The envelope sender of Auth's emails (what the mail-down fault refuses). */
-export const AUTH_MAIL_SENDER = "noreply@auth.local";
+import { AUTH_MAIL_SENDER } from "./mail-sender.ts";
+
+export { AUTH_MAIL_SENDER };
 
 /** Auth emails (recovery, confirmation) over SMTP, or LMTP for an lmtp:// URL, with short timeouts. */
 export function smtpMailer(
