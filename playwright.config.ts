@@ -118,6 +118,8 @@ export default defineConfig({
   reporter: [
     // First: every reporter after it sees results with the configured secrets replaced.
     ["./reporters/redaction.ts"],
+    // The monitor's history of this cycle (SYNTHETIC_HISTORY_FILE), redacted like everything after it.
+    ...(process.env.SYNTHETIC_HISTORY_FILE ? [["./reporters/history.ts"] as const] : []),
     // Early: Playwright awaits each reporter's onEnd in turn, and alerts should not wait for report writers.
     ["./reporters/alerts.ts"],
     [process.env.CI ? "dot" : "list"],

@@ -22,11 +22,30 @@ const endpointSla = z
     p99Ms: z.number().positive(),
     maxErrorRate: z.number().min(0).max(1),
     minThroughputRps: z.number().min(0),
+    /** A single timed request slower than this (but within p95Ms) is degraded: recorded and warned, never failed. */
+    degradedMs: z.number().positive().optional(),
   })
   .strict()
   .refine((value) => value.p99Ms >= value.p95Ms, {
     message: "p99Ms must not be below p95Ms",
     path: ["p99Ms"],
+  })
+  .refine((value) => value.degradedMs === undefined || value.degradedMs < value.p95Ms, {
+    message: "degradedMs must be below p95Ms (the failing budget)",
+    path: ["degradedMs"],
+  });
+
+/** A journey's own timing (a page's TTFB or LCP): degraded above degradedMs, failed above failMs. */
+const journeySla = z
+  .object({
+    what: z.string().min(1),
+    degradedMs: z.number().positive(),
+    failMs: z.number().positive().optional(),
+  })
+  .strict()
+  .refine((value) => value.failMs === undefined || value.degradedMs < value.failMs, {
+    message: "degradedMs must be below failMs",
+    path: ["degradedMs"],
   });
 
 const slaSchema = z
@@ -36,6 +55,7 @@ const slaSchema = z
       .refine((value) => Object.keys(value).length > 0, {
         message: "lists no endpoint",
       }),
+    journeys: z.record(endpointName, journeySla).default({}),
     regression: z
       .object({
         /** A percentile regresses when it exceeds baseline × ratio … */
@@ -109,6 +129,24 @@ export function endpointSlaOf(endpoint: string, from: Sla = sla()): EndpointSla 
  */
 export function timingBudgetMs(endpoint: string): number {
   return endpointSlaOf(endpoint).p95Ms;
+}
+
+/** A timing's two budgets: over `failMs` fails the check, over `degradedMs` marks it degraded. */
+export interface TimingBudget {
+  failMs?: number | undefined;
+  degradedMs?: number | undefined;
+}
+
+/** An endpoint's budgets for one timed request in a journey: fail at p95Ms, degraded at degradedMs. */
+export function endpointBudget(endpoint: string): TimingBudget {
+  const entry = endpointSlaOf(endpoint);
+  return { failMs: entry.p95Ms, degradedMs: entry.degradedMs };
+}
+
+/** A journey timing's budgets (load/sla.json `journeys`), or none when it has no entry. */
+export function journeyBudget(name: string, from: Sla = sla()): TimingBudget {
+  const entry = from.journeys[name];
+  return entry ? { failMs: entry.failMs, degradedMs: entry.degradedMs } : {};
 }
 
 /** The SLA endpoints a scenario file measures. */

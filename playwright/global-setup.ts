@@ -2,6 +2,7 @@ import type { FullConfig } from "@playwright/test";
 import { type AppName, bootStack, FREE_PORTS, type JwtAlg } from "../stack/index.ts";
 import { ConfigError, hasNoTarget, parseMailboxConfig } from "../target/config.ts";
 import { checkMailbox, MailboxError } from "../target/mailbox.ts";
+import { stackTargetEnv } from "./stack-target.ts";
 
 /**
  * With no target configured, boots the reference stack on free ports (the app
@@ -29,13 +30,7 @@ export default async function globalSetup(
     envFile: false,
     faults,
   });
-  for (const [name, value] of Object.entries(stack.env)) process.env[name] = value;
-  // The stack's mail sink answers Mailpit's API: email journeys read it unless told otherwise.
-  if (!process.env.SYNTHETIC_MAILBOX?.trim()) {
-    process.env.SYNTHETIC_MAILBOX = "mailpit";
-    process.env.SYNTHETIC_MAILBOX_URL = stack.urls.mailApi;
-  }
-  process.env.SYNTHETIC_ENV ??= "local";
+  for (const [name, value] of Object.entries(stackTargetEnv(stack))) process.env[name] = value;
   process.stdout.write(
     `No target configured: booted the reference stack (app ${stack.app}, ${stack.urls.frontend}${jwtAlg && jwtAlg !== "HS256" ? `, ${jwtAlg} session tokens` : ""}${confirmEmail ? ", Confirm email on" : ""})${faults.length > 0 ? ` with faults ${faults.join(", ")}` : ""}.\n`,
   );

@@ -3,6 +3,7 @@ import type { FullConfig, TestCase, TestResult } from "@playwright/test/reporter
 import { TITLE_SEPARATOR } from "../alerts/identity.ts";
 import type { CheckResult, Outcome } from "../alerts/types.ts";
 import { TAGS, TIER_BY_PROJECT } from "../contract/vocabulary.ts";
+import { SLA_TABLE } from "../fixtures/attachments/names.ts";
 
 const ERROR_CHARS = 4_000;
 const OUTCOMES: Record<string, Outcome | undefined> = {
@@ -44,6 +45,22 @@ function traceLink(result: TestResult, ctx: ResultContext): string | undefined {
   ).toString();
 }
 
+/** The stable labels of a test: what identifies it across runs and routes its alerts. */
+export function labelsOf(test: TestCase, ctx: Pick<ResultContext, "config" | "environment">) {
+  const [, project = "", , ...titles] = test.titlePath();
+  const file = posix(relative(baseDir(ctx.config), test.location.file));
+  const tierAnnotation = test.annotations.find((a) => a.type === "tier" && a.description);
+  return {
+    environment: ctx.environment,
+    project,
+    file,
+    title: titles.join(TITLE_SEPARATOR),
+    tier: tierAnnotation?.description ?? TIER_BY_PROJECT[project]?.epic ?? (project || "default"),
+    severity: test.tags.includes(TAGS.critical) ? ("critical" as const) : ("warning" as const),
+    tags: [...new Set(test.tags)],
+  };
+}
+
 /**
  * The final outcome of a test as a check result, or undefined when there is
  * no data: skipped, did not run, or interrupted.
@@ -52,27 +69,38 @@ export function checkResultOf(test: TestCase, ctx: ResultContext): CheckResult |
   const outcome = OUTCOMES[test.outcome()];
   const last = test.results.at(-1);
   if (!outcome || !last || last.status === "interrupted") return undefined;
-  const [, project = "", , ...titles] = test.titlePath();
-  const file = posix(relative(baseDir(ctx.config), test.location.file));
-  const tierAnnotation = test.annotations.find((a) => a.type === "tier" && a.description);
+  const labels = labelsOf(test, ctx);
   // For a flaky test the interesting error is the attempt that failed.
   const telling = outcome === "flaky" ? test.results.find((r) => r.status !== "passed") : last;
   return {
-    labels: {
-      environment: ctx.environment,
-      project,
-      file,
-      title: titles.join(TITLE_SEPARATOR),
-      tier: tierAnnotation?.description ?? TIER_BY_PROJECT[project]?.epic ?? (project || "default"),
-      severity: test.tags.includes(TAGS.critical) ? "critical" : "warning",
-      tags: [...new Set(test.tags)],
-    },
+    labels,
     outcome,
-    location: `${file}:${test.location.line}`,
+    location: `${labels.file}:${test.location.line}`,
     error: outcome === "passed" || !telling ? undefined : errorText(telling),
     links: {
       trace: telling && outcome !== "passed" ? traceLink(telling, ctx) : undefined,
       report: ctx.reportUrl,
     },
+  };
+}
+
+/**
+ * A check that passed but recorded timings (its `sla` table) has a companion
+ * "(degraded)" warning check in scheduled runs: failed while it is over a
+ * degraded budget, passed when it is back within, so slowness alerts as a
+ * warning after the warning threshold and resolves, and never fails the check.
+ */
+export function degradedResultOf(test: TestCase, ctx: ResultContext): CheckResult | undefined {
+  const last = test.results.at(-1);
+  if (test.outcome() !== "expected" || !last) return undefined;
+  if (!last.attachments.some((a) => a.name === SLA_TABLE)) return undefined;
+  const labels = labelsOf(test, ctx);
+  const degraded = [...test.annotations, ...last.annotations].filter((a) => a.type === "degraded");
+  return {
+    labels: { ...labels, title: `${labels.title}${TITLE_SEPARATOR}degraded`, severity: "warning" },
+    outcome: degraded.length > 0 ? "failed" : "passed",
+    location: `${labels.file}:${test.location.line}`,
+    error: degraded.length > 0 ? degraded.map((a) => a.description).join("\n") : undefined,
+    links: { report: ctx.reportUrl },
   };
 }

@@ -14,7 +14,7 @@ import { effectivePolicy, runAlerts } from "../alerts/run.ts";
 import { transportsFor } from "../alerts/transports/from-config.ts";
 import type { Transport } from "../alerts/transports/transport.ts";
 import type { ChannelName, CheckResult } from "../alerts/types.ts";
-import { checkResultOf } from "./alert-input.ts";
+import { checkResultOf, degradedResultOf } from "./alert-input.ts";
 
 export interface AlertReporterOptions {
   /** Path to a policy module (default export from definePolicy); ALERT_POLICY overrides it. */
@@ -81,7 +81,10 @@ export default class AlertReporter implements Reporter {
         reportUrl: config.reportUrl,
       };
       const results = [...this.#tests]
-        .map((test) => checkResultOf(test, ctx))
+        .flatMap((test) => [
+          checkResultOf(test, ctx),
+          config.runKind === "scheduled" ? degradedResultOf(test, ctx) : undefined,
+        ])
         .filter((r): r is CheckResult => r !== undefined);
       const report = await runAlerts({
         results,

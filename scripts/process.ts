@@ -15,6 +15,11 @@ export interface ProcessOptions {
   signal?: AbortSignal;
   /** After this long the program gets SIGTERM, then SIGKILL 5 s later. */
   timeoutMs?: number;
+  /**
+   * Start it in a process group of its own, and send every signal above to the
+   * whole group, so what it started (workers, browsers) goes with it.
+   */
+  processGroup?: boolean;
 }
 
 export interface ProcessResult {
@@ -31,6 +36,8 @@ export interface StartedProcess {
   child: ChildProcess;
   /** Settles when the program has exited and its output is closed; rejects when it could not start. */
   done: Promise<ProcessResult>;
+  /** Sends a signal to the program (to its whole group with processGroup). */
+  signal(name: NodeJS.Signals): void;
 }
 
 export function startProcess(
@@ -42,6 +49,7 @@ export function startProcess(
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ["ignore", "pipe", "pipe"],
+    detached: options.processGroup === true,
   });
   const keep = options.keepChars ?? Number.POSITIVE_INFINITY;
   const collected = { stdout: "", stderr: "", output: "" };
@@ -54,7 +62,15 @@ export function startProcess(
   child.stdout?.on("data", collect("stdout"));
   child.stderr?.on("data", collect("stderr"));
 
-  const interrupt = () => child.kill("SIGINT");
+  const signal = (name: NodeJS.Signals) => {
+    if (!options.processGroup || child.pid === undefined) return void child.kill(name);
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  const interrupt = () => signal("SIGINT");
   options.signal?.addEventListener("abort", interrupt, { once: true });
   let timedOut = false;
   const watchdog =
@@ -62,8 +78,8 @@ export function startProcess(
       ? undefined
       : setTimeout(() => {
           timedOut = true;
-          child.kill("SIGTERM");
-          setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
+          signal("SIGTERM");
+          setTimeout(() => signal("SIGKILL"), 5_000).unref();
         }, options.timeoutMs);
   const done = new Promise<ProcessResult>((resolve, reject) => {
     child.once("error", reject);
@@ -72,7 +88,7 @@ export function startProcess(
     clearTimeout(watchdog);
     options.signal?.removeEventListener("abort", interrupt);
   });
-  return { child, done };
+  return { child, done, signal };
 }
 
 /** Runs a program to its end; see startProcess. */

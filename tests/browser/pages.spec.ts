@@ -2,6 +2,7 @@ import { app } from "../../contract/index.ts";
 import { expectLanding, theOne } from "../../fixtures/app-ui.ts";
 import { expect, test } from "../../fixtures/index.ts";
 import type { SlaRecorder } from "../../fixtures/sla.ts";
+import { journeyBudget } from "../../load/sla.ts";
 
 test.describe("frontend pages", () => {
   test("home renders with no console errors and no failed requests", {
@@ -51,8 +52,8 @@ async function recordNavigationTimings(
         requestAnimationFrame(() => requestAnimationFrame(() => resolve({ ttfb, lcp: null })));
       }),
   );
-  sla.record("home TTFB", timings.ttfb);
-  if (timings.lcp !== null) sla.record("home LCP", timings.lcp);
+  sla.record("home TTFB", timings.ttfb, journeyBudget("home.ttfb"));
+  if (timings.lcp !== null) sla.record("home LCP", timings.lcp, journeyBudget("home.lcp"));
   test.info().annotations.push({
     type: "navigation timings",
     description: `TTFB ${timings.ttfb.toFixed(0)} ms, LCP ${timings.lcp === null ? "n/a" : `${timings.lcp.toFixed(0)} ms`}`,
