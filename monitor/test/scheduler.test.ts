@@ -259,9 +259,7 @@ describe("Scheduler driven by hand", () => {
     assert.deepEqual(logs, ["default: the cycle failed to run: playwright would not start"]);
   });
 
-  test("a re-check with nothing left to re-check does not stop later cycles", {
-    todo: "deadlock: when #selection() is undefined (or jobSelection throws, e.g. trigger of an unknown job) the async body of #pump finishes before its first await, so its finally clears #current and only then `this.#current = (async …)()` stores the settled promise; #current stays set forever and #pump never runs another cycle. Here the re-check was queued behind a cycle whose record cleared the failure (passes: 1). Fix: assign #current before the body runs (e.g. start it with `await Promise.resolve()`, or clear #current in finally only if it is still this cycle's promise)",
-  }, async () => {
+  test("a re-check with nothing left to re-check does not stop later cycles", {}, async () => {
     const config = configOf({ tighten: { cron: NEVER, passes: 1 } });
     const runner = fakeRunner(async (call) =>
       call.job === "default" ? record("default", [result("passed")]) : undefined,

