@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
+import { type AddressInfo, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -259,6 +260,69 @@ describe("npm run monitor against the reference stack", () => {
       assert.deepEqual(rows[0]?.maintenance, [{ id: "db-upgrade", effect: "pause" }]);
     } finally {
       await db.end();
+    }
+  });
+
+  test("two locations with a quorum of 2: a failure one location sees alone alerts nobody; seen from both, it alerts", async () => {
+    const monitorDir = path.join(dir, "quorum");
+    const config = await configFile(dir, "quorum", {
+      ...FAST_API_ONLY,
+      schedules: [
+        ...FAST_API_ONLY.schedules,
+        { name: "health", cron: "0 0 1 1 *", only: { projects: ["api"], tags: ["@root"] } },
+      ],
+      quorum: { locations: 2, withinMinutes: 10 },
+    });
+    const hook = await httpReceiver(slackOk);
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, "127.0.0.1", () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    const at = (location: string, extra: Record<string, string> = {}) =>
+      startMonitor(
+        {
+          ...stack.env,
+          ...extra,
+          SYNTHETIC_ENV: "local",
+          MONITOR_CONFIG: config,
+          MONITOR_DATABASE_URL: history.url,
+          MONITOR_DIR: path.join(monitorDir, location),
+          MONITOR_PORT: "0",
+          MONITOR_LOCATION: location,
+          ALERT_WEBHOOK_URL: `${hook.url}/hook`,
+          // One alert state for both locations, as a shared database would be.
+          ALERT_STATE_PATH: path.join(monitorDir, "state.json"),
+          ALERT_JOURNAL_PATH: path.join(monitorDir, "journal.jsonl"),
+        },
+        ["--once", "--job", "health"],
+      );
+    try {
+      // Location b cannot reach the backend (its own network problem); a can.
+      for (let run = 0; run < 2; run++) {
+        const b = at("b", { BACKEND_URL: `http://127.0.0.1:${closed}` });
+        assert.equal(await b.exited, 1, b.log());
+        assert.match(
+          b.log(),
+          /quorum: backend health › GET \/health is up and reaches the database: failing from 1 of the 2 locations/,
+        );
+      }
+      assert.equal(hook.received.length, 0, "one location failing alone alerts nobody");
+
+      await stack.faults.set("backend-down");
+      for (let run = 0; run < 2; run++) {
+        const a = at("a");
+        assert.equal(await a.exited, 1, a.log());
+      }
+      await hook.inbox.waitFor(1);
+      assert.equal(
+        (JSON.parse(hook.received[0]?.body ?? "{}") as { status?: string }).status,
+        "firing",
+      );
+    } finally {
+      await stack.faults.clear("backend-down");
+      await hook.close();
     }
   });
 });

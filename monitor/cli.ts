@@ -26,8 +26,9 @@ module MONITOR_CONFIG names), keeps every cycle in the history database
 /healthz and /metrics on MONITOR_PORT and pings MONITOR_HEARTBEAT_URL.
 With no target configured it boots the reference stack once and keeps it.
 
-  --once   run one cycle of every check, record it, and exit with its verdict
-           (0 passed, 1 failed or timed out, 2 bad configuration)`;
+  --once        run one cycle, record it, and exit with its verdict
+                (0 passed, 1 failed or timed out, 2 bad configuration)
+  --job NAME    with --once: the checks of that schedule (default: the default one's)`;
 
 const EXIT: Record<CycleStatus, number> = {
   passed: 0,
@@ -68,10 +69,22 @@ async function settings(): Promise<{ env: MonitorEnv; config: MonitorConfig }> {
 async function main(): Promise<void> {
   const flags = parseCommandLine("npm run monitor", USAGE, {
     once: { type: "boolean" },
+    job: { type: "string" },
     help: { type: "boolean" },
   });
+  if (flags.job && !flags.once) {
+    process.stderr.write(`npm run monitor: --job goes with --once\n\n${USAGE}\n`);
+    process.exit(2);
+  }
   loadDotenv(ROOT);
   const { env, config } = await settings();
+  const job = flags.job ?? "default";
+  if (job !== "default" && !config.schedules.some((s) => s.name === job)) {
+    process.stderr.write(
+      `npm run monitor: --job ${job}: the monitor config has no schedule of that name (it has: ${["default", ...config.schedules.map((s) => s.name)].join(", ")})\n`,
+    );
+    process.exit(2);
+  }
   const metrics = new MonitorMetrics({ environment: env.environment, location: env.location });
   let heartbeat: Heartbeat | undefined;
   try {
@@ -139,6 +152,9 @@ async function main(): Promise<void> {
     log,
     nextDueAt: () => scheduler?.nextDueAt(),
     intervalMs: () => scheduler?.intervalMs() ?? 5 * 60_000,
+    recentResults: history
+      ? (since) => (history as History).store.recentResults({ since })
+      : undefined,
   });
   if (env.port > 0 || !flags.once) {
     try {
@@ -181,7 +197,7 @@ async function main(): Promise<void> {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
-    const record = await monitor.runCycle("default", jobSelection(config, "default"));
+    const record = await monitor.runCycle(job, jobSelection(config, job));
     await shutdown();
     process.exit(record.status === "errored" && record.exitCode === 2 ? 2 : EXIT[record.status]);
   }

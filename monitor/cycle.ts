@@ -27,6 +27,8 @@ export interface CycleRequest {
   /** Silences for the maintenance windows open now (added to ALERT_SILENCES). */
   silences: Silence[];
   maintenance: CycleRecord["maintenance"];
+  /** Set for this cycle only (e.g. SYNTHETIC_QUORUM_FILE). */
+  extraEnv?: Record<string, string>;
   /** Where the cycle's results, log and re-check notes go; the caller removes it. */
   workDir: string;
   root: string;
@@ -53,6 +55,7 @@ export function startCycle(request: CycleRequest): RunningCycle {
   const { recheck } = request.config;
   const env: NodeJS.ProcessEnv = {
     ...request.env,
+    ...request.extraEnv,
     SYNTHETIC_RUN_KIND: "scheduled",
     SYNTHETIC_RUN_ID: request.runId,
     SYNTHETIC_HISTORY_FILE: resultsFile,

@@ -1,5 +1,6 @@
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { QuorumView } from "../alerts/quorum.ts";
 import { newRunId } from "../target/config.ts";
 import type { MonitorConfig } from "./config-schema.ts";
 import { deliveredAlerts, type RunningCycle, startCycle } from "./cycle.ts";
@@ -36,6 +37,10 @@ export interface MonitorOptions {
   nextDueAt?: () => number | undefined;
   /** How long a quiet spell is normal (the schedule's interval). */
   intervalMs?: () => number;
+  /** Every location's latest result per check since a time (the history), for the quorum. */
+  recentResults?: (
+    since: Date,
+  ) => Promise<Array<{ checkId: string; location: string; status: string }>>;
 }
 
 export class Monitor {
@@ -93,6 +98,7 @@ export class Monitor {
     log(`${job} cycle ${runId}: started (${describeSelection(runnable)})`);
     await this.#options.heartbeat?.start(runId);
     const running = startCycle({
+      extraEnv: await this.#quorumEnv(workDir),
       runId,
       job,
       selection: runnable,
@@ -115,6 +121,11 @@ export class Monitor {
     }
     const seconds = (Date.parse(record.endedAt) - Date.parse(record.startedAt)) / 1000;
     log(cycleLine(record, seconds, workDir));
+    // What the cycle's alert reporter decided and sent belongs in the monitor's log too.
+    const alertLines = output
+      .split("\n")
+      .filter((line) => line.startsWith("[alerts]") && !line.startsWith("[alerts] journal:"));
+    if (alertLines.length > 0) log(alertLines.map((line) => `  ${line}`).join("\n"));
     // A run that stopped before its checks (a bad setting) says why in its first lines.
     if (record.status === "errored" && record.results.length === 0)
       log(
@@ -128,6 +139,35 @@ export class Monitor {
     await this.#finish(record, seconds);
     await this.#pruneCycleDirs();
     return record;
+  }
+
+  /** With a quorum configured: what the other locations saw lately, for this cycle's alert reporter. */
+  async #quorumEnv(workDir: string): Promise<Record<string, string>> {
+    const quorum = this.#options.config.quorum;
+    if (!quorum || quorum.locations < 2 || !this.#options.recentResults) return {};
+    try {
+      const since = new Date(this.#now() - quorum.withinMinutes * 60_000);
+      const failingElsewhere: Record<string, number> = {};
+      for (const row of await this.#options.recentResults(since)) {
+        if (row.location === this.#options.location) continue;
+        if (row.status === "failed" || row.status === "timed-out")
+          failingElsewhere[row.checkId] = (failingElsewhere[row.checkId] ?? 0) + 1;
+      }
+      const file = path.join(workDir, "quorum.json");
+      const view: QuorumView = {
+        required: quorum.locations,
+        withinMinutes: quorum.withinMinutes,
+        failingElsewhere,
+      };
+      await writeFile(file, JSON.stringify(view));
+      return { SYNTHETIC_QUORUM_FILE: file };
+    } catch (error) {
+      // Without the other locations' view every failure counts: alerting fails open, never silent.
+      this.#options.log(
+        `quorum: the history could not be read (${(error as Error).message.split("\n")[0]}); this cycle's failures count alone`,
+      );
+      return {};
+    }
   }
 
   #record(fields: Omit<CycleRecord, "location" | "environment">): CycleRecord {

@@ -10,6 +10,7 @@ import type {
 import { type AlertConfig, configFromEnv } from "../alerts/config.ts";
 import { loadPolicy } from "../alerts/policy-file.ts";
 import type { Policy } from "../alerts/policy-schema.ts";
+import { applyQuorum, readQuorum } from "../alerts/quorum.ts";
 import { effectivePolicy, runAlerts } from "../alerts/run.ts";
 import { transportsFor } from "../alerts/transports/from-config.ts";
 import type { Transport } from "../alerts/transports/transport.ts";
@@ -86,8 +87,11 @@ export default class AlertReporter implements Reporter {
           config.runKind === "scheduled" ? degradedResultOf(test, ctx) : undefined,
         ])
         .filter((r): r is CheckResult => r !== undefined);
+      // Several monitor locations: a failure counts once enough of them see it.
+      const { counted, held } = applyQuorum(results, readQuorum());
+      for (const note of held) console.log(`[alerts] quorum: ${note}`);
       const report = await runAlerts({
-        results,
+        results: counted,
         config,
         policy,
         transports,
