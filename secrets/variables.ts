@@ -33,6 +33,8 @@ export const SECRET_VARIABLES = [
   { name: "ALERT_PAGERDUTY_ROUTING_KEY", of: "alerting" },
   { name: "ALERT_WEBHOOK_URL", of: "alerting" },
   { name: "ALERT_STATE_DATABASE_URL", of: "alerting" },
+  { name: "MONITOR_DATABASE_URL", of: "alerting" },
+  { name: "MONITOR_HEARTBEAT_URL", of: "alerting" },
 ] as const satisfies ReadonlyArray<{ name: string; of: "target" | "alerting" }>;
 
 /** Shorter values (a password like "pass") would match ordinary text everywhere. */

@@ -34,6 +34,8 @@ const SAMPLES: Record<string, string> = {
   ALERT_PAGERDUTY_ROUTING_KEY: "routing-key-0123456789",
   ALERT_WEBHOOK_URL: "https://ops.example.com/notify?token=webhookToken0123",
   ALERT_STATE_DATABASE_URL: STATE_DB,
+  MONITOR_DATABASE_URL: "postgres://monitor:history-password-42@db.example.com:5432/postgres",
+  MONITOR_HEARTBEAT_URL: "https://hc-ping.com/0b5c6f3e-1111-4222-8333-944445555666",
 };
 /** What the alert configuration needs besides the secrets to accept them. */
 const CHANNEL_COMPANIONS = {
