@@ -21,17 +21,14 @@ const parsePrometheus = createRequire(import.meta.url)("parse-prometheus-text-fo
 ) => Array<{ name: string; metrics: Array<{ value?: string; labels?: Record<string, string> }> }>;
 
 // The monitor as users run it (`node monitor/cli.ts`, what `npm run monitor`
-// starts), against the reference stack and real loopback receivers: cycles on a
-// seconds-level schedule over the api checks only (the other projects are given
-// to a schedule that never comes due), so each cycle takes a few seconds.
-const FAST_API_ONLY = {
-  every: "*/15 * * * * *",
+// starts), against the reference stack and real loopback receivers. The
+// default schedule never comes due; a seconds-level schedule runs the root
+// check (backend /health) alone, so each cycle takes a few seconds.
+const NEVER = "0 0 1 1 *";
+const FAST_HEALTH_ONLY = {
+  every: NEVER,
   schedules: [
-    {
-      name: "rest",
-      cron: "0 0 1 1 *",
-      only: { projects: ["browser", "supabase", "schema", "security"] },
-    },
+    { name: "health", cron: "*/5 * * * * *", only: { projects: ["api"], tags: ["@root"] } },
   ],
   jitterSeconds: 0,
   cycleTimeoutMinutes: 2,
@@ -95,7 +92,7 @@ describe("npm run monitor against the reference stack", () => {
     const monitor = startMonitor({
       ...stack.env,
       SYNTHETIC_ENV: "local",
-      MONITOR_CONFIG: await configFile(dir, "fast", FAST_API_ONLY),
+      MONITOR_CONFIG: await configFile(dir, "fast", FAST_HEALTH_ONLY),
       MONITOR_DATABASE_URL: history.url,
       MONITOR_DIR: monitorDir,
       MONITOR_PORT: "0",
@@ -107,7 +104,7 @@ describe("npm run monitor against the reference stack", () => {
     });
     try {
       const [, base] = await monitor.waitFor(/serving (http:\/\/[\d.:]+)\/healthz/, 30_000);
-      await monitor.waitFor(/default cycle \w+: passed/, 60_000);
+      await monitor.waitFor(/health cycle \w+: passed/, 60_000);
       assert.equal(webhook.received.length, 0, "a healthy target alerts nobody");
 
       await stack.faults.set("backend-down");
@@ -211,7 +208,7 @@ describe("npm run monitor against the reference stack", () => {
       {
         ...common,
         MONITOR_CONFIG: await configFile(dir, "paused", {
-          ...FAST_API_ONLY,
+          ...FAST_HEALTH_ONLY,
           maintenance: [
             {
               id: "db-upgrade",
@@ -224,7 +221,7 @@ describe("npm run monitor against the reference stack", () => {
           ],
         }),
       },
-      ["--once"],
+      ["--once", "--job", "health"],
     );
     assert.equal(await paused.exited, 0, paused.log());
     assert.match(paused.log(), /paused by maintenance db-upgrade/);
@@ -233,19 +230,76 @@ describe("npm run monitor against the reference stack", () => {
       {
         ...common,
         MONITOR_CONFIG: await configFile(dir, "hung", {
-          ...FAST_API_ONLY,
+          ...FAST_HEALTH_ONLY,
           cycleTimeoutMinutes: 0.02,
         }),
       },
-      ["--once"],
+      ["--once", "--job", "health"],
     );
     assert.equal(await hung.exited, 1, hung.log());
-    assert.match(hung.log(), /default cycle \w+: timed-out/);
+    assert.match(hung.log(), /health cycle \w+: timed-out/);
     assert.deepEqual(
       await processesWithEnv(monitorDir),
       [],
       "the killed cycle took its workers with it",
     );
+
+    // Slower than /health's degraded budget (750 ms), within its failing one (1000 ms).
+    await stack.faults.set("backend-latency=850");
+    const slow = startMonitor(
+      { ...common, MONITOR_CONFIG: await configFile(dir, "slow", FAST_HEALTH_ONLY) },
+      ["--once", "--job", "health"],
+    );
+    assert.equal(await slow.exited, 0, `degraded never fails a cycle:\n${slow.log()}`);
+    assert.match(
+      slow.log(),
+      /~ \[api\] backend health › GET \/health is up and reaches the database \(degraded\)/,
+    );
+    await stack.faults.clear("backend-latency");
+
+    // Silenced: the checks run and are recorded, nobody is told; after the window the alert goes out.
+    const silenced = await configFile(dir, "silenced", {
+      ...FAST_HEALTH_ONLY,
+      maintenance: [
+        {
+          id: "deploy",
+          effect: "silence",
+          when: {
+            startsAt: new Date(Date.now() - 60_000).toISOString(),
+            endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+          },
+        },
+      ],
+    });
+    await stack.faults.set("backend-down");
+    try {
+      for (let run = 0; run < 2; run++) {
+        const quiet = startMonitor(
+          { ...common, MONITOR_CONFIG: silenced, ALERT_WEBHOOK_URL: `${webhook.url}/once` },
+          ["--once", "--job", "health"],
+        );
+        assert.equal(await quiet.exited, 1, quiet.log());
+      }
+      assert.deepEqual(
+        webhook.received.filter((r) => r.path === "/once").map((r) => r.body.slice(0, 300)),
+        [],
+        "a silenced window alerts nobody",
+      );
+      const loud = startMonitor(
+        {
+          ...common,
+          MONITOR_CONFIG: await configFile(dir, "loud", FAST_HEALTH_ONLY),
+          ALERT_WEBHOOK_URL: `${webhook.url}/once`,
+        },
+        ["--once", "--job", "health"],
+      );
+      assert.equal(await loud.exited, 1, loud.log());
+      const sent = webhook.received.filter((r) => r.path === "/once");
+      assert.equal(sent.length, 1, "still failing once the window is over: announced");
+      assert.match(sent[0]?.body ?? "", /"status":"firing"/);
+    } finally {
+      await stack.faults.clear("backend-down");
+    }
 
     const db = new pg.Client({ connectionString: history.url });
     await db.connect();
@@ -255,9 +309,18 @@ describe("npm run monitor against the reference stack", () => {
       );
       assert.deepEqual(
         rows.map((r) => r.status),
-        ["paused", "timed-out"],
+        ["paused", "timed-out", "passed", "failed", "failed", "failed"],
       );
       assert.deepEqual(rows[0]?.maintenance, [{ id: "db-upgrade", effect: "pause" }]);
+      assert.deepEqual(rows[3]?.maintenance, [{ id: "deploy", effect: "silence" }]);
+      const degraded = await db.query<{ status: string; timings: Record<string, number> }>(
+        "select r.status, r.timings from synthetic_monitor.results r join synthetic_monitor.cycles c using (run_id) where c.location = 'once' and c.status = 'passed'",
+      );
+      assert.equal(degraded.rows[0]?.status, "degraded");
+      assert.ok(
+        (degraded.rows[0]?.timings["backend /health"] ?? 0) >= 850,
+        "the timing is in the history",
+      );
     } finally {
       await db.end();
     }
@@ -266,11 +329,7 @@ describe("npm run monitor against the reference stack", () => {
   test("two locations with a quorum of 2: a failure one location sees alone alerts nobody; seen from both, it alerts", async () => {
     const monitorDir = path.join(dir, "quorum");
     const config = await configFile(dir, "quorum", {
-      ...FAST_API_ONLY,
-      schedules: [
-        ...FAST_API_ONLY.schedules,
-        { name: "health", cron: "0 0 1 1 *", only: { projects: ["api"], tags: ["@root"] } },
-      ],
+      ...FAST_HEALTH_ONLY,
       quorum: { locations: 2, withinMinutes: 10 },
     });
     const hook = await httpReceiver(slackOk);
@@ -285,7 +344,8 @@ describe("npm run monitor against the reference stack", () => {
         {
           ...stack.env,
           ...extra,
-          SYNTHETIC_ENV: "local",
+          // Its own environment: the other tests' failures of the same check are not this quorum's.
+          SYNTHETIC_ENV: "quorum",
           MONITOR_CONFIG: config,
           MONITOR_DATABASE_URL: history.url,
           MONITOR_DIR: path.join(monitorDir, location),

@@ -139,7 +139,8 @@ export function startCycle(request: CycleRequest): RunningCycle {
   };
 }
 
-function userSilences(env: NodeJS.ProcessEnv): unknown[] {
+/** The silences ALERT_SILENCES already holds, so the monitor adds to them rather than replacing them. */
+export function userSilences(env: NodeJS.ProcessEnv): unknown[] {
   const raw = env.ALERT_SILENCES?.trim();
   if (!raw) return [];
   try {

@@ -2,6 +2,7 @@ import { configFromEnv } from "../alerts/config.ts";
 import { loadPolicy } from "../alerts/policy-file.ts";
 import { runAlerts } from "../alerts/run.ts";
 import type { CheckResult } from "../alerts/types.ts";
+import { userSilences } from "./cycle.ts";
 import type { CycleRecord } from "./types.ts";
 
 // A cycle that hangs and is killed says nothing about the target: its alert
@@ -38,12 +39,15 @@ export async function reportCycleCheck(
   env: NodeJS.ProcessEnv,
   root: string,
   log: (line: string) => void,
+  silences: readonly unknown[] = [],
 ): Promise<void> {
   try {
     const config = configFromEnv({
       ...env,
+      ...ownState(env),
       SYNTHETIC_RUN_KIND: "scheduled",
       SYNTHETIC_RUN_ID: `${record.runId}-monitor`,
+      ALERT_SILENCES: JSON.stringify([...userSilences(env), ...silences]),
     });
     const policy = await loadPolicy(config.policyPath, root);
     const report = await runAlerts({
@@ -58,4 +62,16 @@ export async function reportCycleCheck(
       `alerts: the monitor's own check could not be reported: ${(error as Error).message.split("\n")[0]}`,
     );
   }
+}
+
+/**
+ * The monitor's check keeps its own alert state (beside the suite's): a pass
+ * over the suite's state here, without the cycle's results or silences, would
+ * announce what the cycle had reasons to keep quiet.
+ */
+function ownState(env: NodeJS.ProcessEnv): Record<string, string> {
+  if (env.ALERT_STATE_DATABASE_URL?.trim())
+    return { ALERT_STATE_KEY: `${env.ALERT_STATE_KEY?.trim() || "default"}-monitor` };
+  const file = env.ALERT_STATE_PATH?.trim() || ".alerts/state.json";
+  return { ALERT_STATE_PATH: file.replace(/(\.json)?$/, ".monitor.json") };
 }
