@@ -120,23 +120,28 @@ describe("npm run monitor against the reference stack", () => {
         // The alert goes out at the end of the cycle's run; its history is written just after.
         const failedRows = async () =>
           (
-            await db.query<{ retries: number }>(
-              `select retries from synthetic_monitor.results
-               where location = 'e2e' and status = 'failed' and title like '%GET /health is up%'`,
+            await db.query<{ retries: number; job: string }>(
+              `select r.retries, c.job from synthetic_monitor.results r join synthetic_monitor.cycles c using (run_id)
+               where r.location = 'e2e' and r.status = 'failed' and r.title like '%GET /health is up%'`,
             )
           ).rows;
-        let rechecked = { rows: await failedRows() };
-        for (let i = 0; i < 50 && rechecked.rows.length < 2; i++) {
+        let rechecked = await failedRows();
+        for (let i = 0; i < 50 && rechecked.length < 2; i++) {
           await new Promise((resolve) => setTimeout(resolve, 200));
-          rechecked = { rows: await failedRows() };
+          rechecked = await failedRows();
         }
         assert.ok(
-          rechecked.rows.length >= 2,
-          `two failed cycles are in the history: ${JSON.stringify(rechecked.rows)}`,
+          rechecked.length >= 2,
+          `two failed cycles are in the history: ${JSON.stringify(rechecked)}`,
+        );
+        const scheduled = rechecked.filter((r) => r.job === "health");
+        assert.ok(
+          scheduled.length > 0 && scheduled.every((r) => r.retries === 1),
+          `a scheduled cycle re-runs a failure before its verdict: ${JSON.stringify(rechecked)}`,
         );
         assert.ok(
-          rechecked.rows.every((r) => r.retries === 1),
-          "each failure was re-run within its cycle before its verdict",
+          rechecked.filter((r) => r.job === "recheck").every((r) => r.retries === 0),
+          "a re-check cycle is the re-run itself",
         );
 
         await stack.faults.clear("backend-down");
@@ -246,15 +251,30 @@ describe("npm run monitor against the reference stack", () => {
 
     // Slower than /health's degraded budget (750 ms), within its failing one (1000 ms).
     await stack.faults.set("backend-latency=850");
-    const slow = startMonitor(
-      { ...common, MONITOR_CONFIG: await configFile(dir, "slow", FAST_HEALTH_ONLY) },
-      ["--once", "--job", "health"],
-    );
-    assert.equal(await slow.exited, 0, `degraded never fails a cycle:\n${slow.log()}`);
-    assert.match(
-      slow.log(),
-      /~ \[api\] backend health › GET \/health is up and reaches the database \(degraded\)/,
-    );
+    // Three slow cycles: the check passes each time; its "degraded" companion warns after the warning threshold.
+    for (let run = 0; run < 3; run++) {
+      const slow = startMonitor(
+        {
+          ...common,
+          MONITOR_CONFIG: await configFile(dir, "slow", FAST_HEALTH_ONLY),
+          ALERT_WEBHOOK_URL: `${webhook.url}/slow`,
+        },
+        ["--once", "--job", "health"],
+      );
+      assert.equal(await slow.exited, 0, `degraded never fails a cycle:\n${slow.log()}`);
+      assert.match(
+        slow.log(),
+        /~ \[api\] backend health › GET \/health is up and reaches the database \(degraded\)/,
+      );
+    }
+    const warned = webhook.received
+      .filter((r) => r.path === "/slow")
+      .map((r) => JSON.parse(r.body) as { status: string; severity: string; text: string });
+    assert.equal(warned.length, 1, "one warning after three degraded runs");
+    assert.equal(warned[0]?.status, "firing");
+    assert.equal(warned[0]?.severity, "warning");
+    assert.match(warned[0]?.text ?? "", /GET \/health is up and reaches the database › degraded/);
+    assert.match(warned[0]?.text ?? "", /over its degraded budget of 750 ms/);
     await stack.faults.clear("backend-latency");
 
     // Silenced: the checks run and are recorded, nobody is told; after the window the alert goes out.
@@ -309,14 +329,17 @@ describe("npm run monitor against the reference stack", () => {
       );
       assert.deepEqual(
         rows.map((r) => r.status),
-        ["paused", "timed-out", "passed", "failed", "failed", "failed"],
+        ["paused", "timed-out", "passed", "passed", "passed", "failed", "failed", "failed"],
       );
       assert.deepEqual(rows[0]?.maintenance, [{ id: "db-upgrade", effect: "pause" }]);
-      assert.deepEqual(rows[3]?.maintenance, [{ id: "deploy", effect: "silence" }]);
+      assert.deepEqual(rows[5]?.maintenance, [{ id: "deploy", effect: "silence" }]);
       const degraded = await db.query<{ status: string; timings: Record<string, number> }>(
         "select r.status, r.timings from synthetic_monitor.results r join synthetic_monitor.cycles c using (run_id) where c.location = 'once' and c.status = 'passed'",
       );
-      assert.equal(degraded.rows[0]?.status, "degraded");
+      assert.deepEqual(
+        degraded.rows.map((r) => r.status),
+        ["degraded", "degraded", "degraded"],
+      );
       assert.ok(
         (degraded.rows[0]?.timings["backend /health"] ?? 0) >= 850,
         "the timing is in the history",

@@ -3,6 +3,9 @@ import { fileURLToPath } from "node:url";
 import { Cron } from "croner";
 import { AlertConfigError, configFromEnv } from "../alerts/config.ts";
 import { parseCommandLine } from "../scripts/command-line.ts";
+import { Redactor } from "../secrets/redactor.ts";
+import { configuredSecrets } from "../secrets/variables.ts";
+import { appFromEnv, confirmEmailFromEnv, faultsFromEnv, jwtAlgFromEnv } from "../stack/index.ts";
 import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../target/config.ts";
 import { loadMonitorConfig } from "./config-file.ts";
 import { defineMonitor, type MonitorConfig, MonitorConfigError } from "./config-schema.ts";
@@ -39,8 +42,12 @@ const EXIT: Record<CycleStatus, number> = {
   interrupted: 130,
 };
 
-const log = (line: string) =>
-  process.stdout.write(`[monitor ${new Date().toISOString()}] ${line}\n`);
+// The log shows what runs printed and errors of the database and the stack: secrets hidden, whoever says them.
+let redactor: Redactor | undefined;
+const log = (line: string) => {
+  redactor ??= new Redactor(configuredSecrets(process.env));
+  process.stdout.write(`[monitor ${new Date().toISOString()}] ${redactor.text(line)}\n`);
+};
 
 /** Everything a bad setting can stop, checked before anything starts: exit 2, the setting named. */
 async function settings(): Promise<{ env: MonitorEnv; config: MonitorConfig }> {
@@ -50,6 +57,12 @@ async function settings(): Promise<{ env: MonitorEnv; config: MonitorConfig }> {
     if (env.schedule)
       config = defineMonitor({ ...config, every: env.schedule }, "MONITOR_SCHEDULE");
     if (!hasNoTarget()) parseConfig();
+    else {
+      appFromEnv();
+      faultsFromEnv();
+      jwtAlgFromEnv();
+      confirmEmailFromEnv();
+    }
     configFromEnv();
     return { env, config };
   } catch (error) {
@@ -61,6 +74,9 @@ async function settings(): Promise<{ env: MonitorEnv; config: MonitorConfig }> {
       process.stderr.write(`${error.message}\n`);
     } else if (error instanceof AlertConfigError) {
       process.stderr.write(`Invalid configuration: ${error.message}\n`);
+    } else if (hasNoTarget() && error instanceof Error) {
+      // The reference stack's own settings (STACK_APP, STACK_FAULTS, …) name themselves.
+      process.stderr.write(`Invalid configuration:\n  - ${error.message}\n`);
     } else throw error;
     process.exit(2);
   }
@@ -127,7 +143,16 @@ async function main(): Promise<void> {
         log(`history: ${error.message}; running without the location lock`);
         return undefined;
       });
-    if (lock) closing.push(() => lock?.release() ?? Promise.resolve());
+    if (lock) {
+      closing.push(() => lock?.release() ?? Promise.resolve());
+      // Another monitor of this location may take it now: stop rather than run every check twice.
+      void lock.lost.then((error) => {
+        log(
+          `history: lost the lock on location ${env.location} (${error.message}); stopping, to be restarted`,
+        );
+        process.kill(process.pid, "SIGTERM");
+      });
+    }
     await history.buffered.flush().catch(() => {});
     target = await openTarget();
     closing.push(() => target.stop());
@@ -156,7 +181,8 @@ async function main(): Promise<void> {
       ? (since) => (history as History).store.recentResults({ since })
       : undefined,
   });
-  if (env.port > 0 || !flags.once) {
+  // --once serves /healthz and /metrics only when MONITOR_PORT asks (a cron job beside a running monitor).
+  if (!flags.once || (env.port > 0 && process.env.MONITOR_PORT?.trim())) {
     try {
       server = await startMonitorServer({
         host: env.host,
@@ -197,9 +223,16 @@ async function main(): Promise<void> {
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
-    const record = await monitor.runCycle(job, jobSelection(config, job));
-    await shutdown();
-    process.exit(record.status === "errored" && record.exitCode === 2 ? 2 : EXIT[record.status]);
+    let code = 1;
+    try {
+      const record = await monitor.runCycle(job, jobSelection(config, job));
+      code = record.status === "errored" && record.exitCode === 2 ? 2 : EXIT[record.status];
+    } catch (error) {
+      log(`the cycle could not run: ${(error as Error).message}`);
+    } finally {
+      await shutdown();
+    }
+    process.exit(code);
   }
 
   scheduler = new Scheduler({

@@ -1,5 +1,6 @@
 import { Cron } from "croner";
 import { z } from "zod";
+import { CHECK_PROJECTS } from "./selection.ts";
 
 // The monitor's configuration as code (monitor/monitor.config.ts, or the module
 // MONITOR_CONFIG names): what runs when, how failures are re-checked, and the
@@ -43,7 +44,7 @@ const WEEKDAYS = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"] as const;
 /** Which checks something applies to: projects and/or tags (any of); empty means every check. */
 const scope = z
   .strictObject({
-    projects: z.array(z.string().min(1)).optional(),
+    projects: z.array(z.enum(CHECK_PROJECTS as [string, ...string[]])).optional(),
     tags: z.array(z.string().regex(/^@[\w-]+$/, "tags look like @name")).optional(),
   })
   .default({});
@@ -109,10 +110,10 @@ const monitorSchema = z.strictObject({
   /** While a check keeps failing it runs on this schedule too, until it passes `passes` times. */
   tighten: z
     .strictObject({
-      cron: cronExpression.default("* * * * *"),
+      cron: cronExpression.default("*/30 * * * * *"),
       passes: z.number().int().min(1).default(2),
     })
-    .default({ cron: "* * * * *", passes: 2 }),
+    .default({ cron: "*/30 * * * * *", passes: 2 }),
   maintenance: z.array(maintenance).default([]),
   /** History older than this is deleted, once a day. */
   retentionDays: z.number().int().min(1).max(3650).default(90),

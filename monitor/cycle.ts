@@ -5,6 +5,7 @@ import type { Silence } from "../alerts/policy-schema.ts";
 import type { CycleResults } from "../reporters/history.ts";
 import { type StartedProcess, startProcess } from "../scripts/process.ts";
 import type { MonitorConfig } from "./config-schema.ts";
+import { RECHECK_JOB } from "./scheduler.ts";
 import { playwrightArgs, type Selection } from "./selection.ts";
 import type { CycleRecord, CycleStatus } from "./types.ts";
 
@@ -74,11 +75,17 @@ export function startCycle(request: CycleRequest): RunningCycle {
     FORCE_COLOR: "0",
   };
   delete env.PLAYWRIGHT_JSON_OUTPUT_FILE;
+  // The monitor's own secrets are nothing a check needs.
+  delete env.MONITOR_DATABASE_URL;
+  delete env.MONITOR_HEARTBEAT_URL;
   const args = [
     PLAYWRIGHT_CLI,
     "test",
-    `--retries=${recheck.attempts}`,
+    // A re-check cycle is the re-run itself: its verdict is the check's state now, no retry.
+    `--retries=${request.job === RECHECK_JOB ? 0 : recheck.attempts}`,
     `--output=${path.join(request.workDir, "test-results")}`,
+    // A selection a pause emptied is nothing to run, not a failure.
+    "--pass-with-no-tests",
     ...playwrightArgs(request.selection),
   ];
   let started: StartedProcess | undefined;
@@ -132,6 +139,9 @@ export function startCycle(request: CycleRequest): RunningCycle {
     startedAt,
     done,
     interrupt(graceMs) {
+      // A run that has ended keeps its own verdict.
+      const child = started?.child;
+      if (child && (child.exitCode !== null || child.signalCode !== null)) return;
       interrupted = true;
       started?.signal("SIGINT");
       setTimeout(() => started?.signal("SIGKILL"), graceMs).unref();

@@ -1,5 +1,6 @@
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { configFromEnv } from "../alerts/config.ts";
 import type { QuorumView } from "../alerts/quorum.ts";
 import { newRunId } from "../target/config.ts";
 import type { MonitorConfig } from "./config-schema.ts";
@@ -49,6 +50,7 @@ export class Monitor {
   #current: RunningCycle | undefined;
   #last: CycleRecord | undefined;
   #buffered = 0;
+  #stopping = false;
 
   constructor(options: MonitorOptions) {
     this.#options = options;
@@ -97,8 +99,26 @@ export class Monitor {
     await mkdir(workDir, { recursive: true });
     log(`${job} cycle ${runId}: started (${describeSelection(runnable)})`);
     await this.#options.heartbeat?.start(runId);
+    const extraEnv = await this.#quorumEnv(workDir);
+    if (this.#stopping) {
+      const at = new Date().toISOString();
+      const record = this.#record({
+        runId,
+        job,
+        startedAt: new Date(now).toISOString(),
+        endedAt: at,
+        status: "interrupted",
+        exitCode: null,
+        versions: {},
+        maintenance,
+        results: [],
+      });
+      log(`${job} cycle ${runId}: interrupted before its run started`);
+      await this.#finish(record, 0);
+      return record;
+    }
     const running = startCycle({
-      extraEnv: await this.#quorumEnv(workDir),
+      extraEnv,
       runId,
       job,
       selection: runnable,
@@ -202,12 +222,23 @@ export class Monitor {
         log,
       );
     }
+    // An interrupted cycle (the monitor stopping) says nothing either way: no end ping.
+    if (record.status === "interrupted") return;
     const healthy = record.status === "passed" || record.status === "paused";
     await (healthy ? heartbeat?.success(record) : heartbeat?.fail(record));
   }
 
-  /** Ends the running cycle early (SIGINT to its run, SIGKILL after graceMs). */
+  #journalPath(): string {
+    try {
+      return configFromEnv(this.#options.env).journalPath;
+    } catch {
+      return ".alerts/journal.jsonl";
+    }
+  }
+
+  /** Ends the running cycle early (SIGINT to its run, SIGKILL after graceMs); a cycle not yet started does not start. */
   interrupt(graceMs: number): void {
+    this.#stopping = true;
     this.#current?.interrupt(graceMs);
   }
 

@@ -100,7 +100,12 @@ export class Scheduler {
         continue;
       }
       const failing = this.#failing.get(result.checkId);
-      if (!failing || result.status === "skipped") continue;
+      if (!failing) continue;
+      // Skipped (paused, or no longer applies): the scheduled cycles will see it again.
+      if (result.status === "skipped") {
+        this.#failing.delete(result.checkId);
+        continue;
+      }
       failing.passes += 1;
       if (failing.passes >= passes) this.#failing.delete(result.checkId);
     }

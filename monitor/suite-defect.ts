@@ -9,26 +9,31 @@ import type { CycleRecord } from "./types.ts";
 // reporter never ran. The monitor itself reports it, through the same alert
 // engine, as one check of its own ("the monitor's cycle finishes in time"),
 // tier "monitor": a suite defect, routed and deduplicated like any warning,
-// resolved by the next cycle that finishes.
+// resolved by the next cycle that finishes. An `errored` cycle (the run could
+// not start its checks) fails it too; an interrupted or paused one is no data.
 
 export const MONITOR_CHECK_FILE = "monitor/cycle.ts";
 
-export function cycleCheckOf(record: CycleRecord, timeoutMinutes: number): CheckResult {
+export function cycleCheckOf(record: CycleRecord, timeoutMinutes: number): CheckResult | undefined {
+  if (record.status === "interrupted" || record.status === "paused") return undefined;
   const timedOut = record.status === "timed-out";
+  const errored = record.status === "errored";
   return {
     labels: {
       environment: record.environment,
       project: "monitor",
       file: MONITOR_CHECK_FILE,
-      title: `a ${record.job} cycle finishes within ${timeoutMinutes} min (location ${record.location})`,
+      title: `the monitor's cycles run to their end (location ${record.location})`,
       tier: "monitor",
       severity: "warning",
       tags: [],
     },
-    outcome: timedOut ? "failed" : "passed",
+    outcome: timedOut || errored ? "failed" : "passed",
     error: timedOut
-      ? `cycle ${record.runId} was still running after ${timeoutMinutes} min and was stopped: a suite defect (a hung browser, a test without a timeout), not an outage of the target. Its checks recorded no verdict.`
-      : undefined,
+      ? `${record.job} cycle ${record.runId} was still running after ${timeoutMinutes} min and was stopped: a suite defect (a hung browser, a test without a timeout), not an outage of the target. Its checks recorded no verdict.`
+      : errored
+        ? `${record.job} cycle ${record.runId} ended before its checks ran (exit ${record.exitCode}): see its output.log in the monitor's directory.`
+        : undefined,
   };
 }
 
@@ -41,6 +46,8 @@ export async function reportCycleCheck(
   log: (line: string) => void,
   silences: readonly unknown[] = [],
 ): Promise<void> {
+  const check = cycleCheckOf(record, timeoutMinutes);
+  if (!check) return;
   try {
     const config = configFromEnv({
       ...env,
@@ -51,7 +58,7 @@ export async function reportCycleCheck(
     });
     const policy = await loadPolicy(config.policyPath, root);
     const report = await runAlerts({
-      results: [cycleCheckOf(record, timeoutMinutes)],
+      results: [check],
       config,
       policy,
       log: () => {},
@@ -70,8 +77,8 @@ export async function reportCycleCheck(
  * announce what the cycle had reasons to keep quiet.
  */
 function ownState(env: NodeJS.ProcessEnv): Record<string, string> {
-  if (env.ALERT_STATE_DATABASE_URL?.trim())
-    return { ALERT_STATE_KEY: `${env.ALERT_STATE_KEY?.trim() || "default"}-monitor` };
-  const file = env.ALERT_STATE_PATH?.trim() || ".alerts/state.json";
-  return { ALERT_STATE_PATH: file.replace(/(\.json)?$/, ".monitor.json") };
+  const { state } = configFromEnv(env);
+  return state.kind === "postgres"
+    ? { ALERT_STATE_KEY: `${state.key}-monitor` }
+    : { ALERT_STATE_PATH: state.path.replace(/(\.json)?$/, ".monitor.json") };
 }

@@ -83,7 +83,13 @@ export function startProcess(
         }, options.timeoutMs);
   const done = new Promise<ProcessResult>((resolve, reject) => {
     child.once("error", reject);
-    child.once("close", (code) => resolve({ code, ...collected, timedOut }));
+    child.once("close", (code) => {
+      const result = { code, ...collected, timedOut };
+      // Its own group: what it started may outlive it for a moment; done means all of it is gone.
+      if (options.processGroup && child.pid !== undefined)
+        void groupGone(child.pid).then(() => resolve(result));
+      else resolve(result);
+    });
   }).finally(() => {
     clearTimeout(watchdog);
     options.signal?.removeEventListener("abort", interrupt);
@@ -98,4 +104,30 @@ export function runProcess(
   options: ProcessOptions = {},
 ): Promise<ProcessResult> {
   return startProcess(command, args, options).done;
+}
+
+const GROUP_GRACE_MS = 5_000;
+
+/** Resolves when no process of group `pgid` is left, SIGKILLing what remains after a grace period. */
+async function groupGone(pgid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + GROUP_GRACE_MS;
+  while (alive()) {
+    if (Date.now() > deadline) {
+      try {
+        process.kill(-pgid, "SIGKILL");
+      } catch {
+        return;
+      }
+    }
+    // No event tells when the last process of a group exits: look again shortly.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

@@ -38,7 +38,7 @@ describe("defineMonitor", () => {
       delaySeconds: 5,
       networkOnly: false,
     });
-    assert.deepEqual(config.tighten, { cron: "* * * * *", passes: 2 });
+    assert.deepEqual(config.tighten, { cron: "*/30 * * * * *", passes: 2 });
     assert.deepEqual(config.maintenance, []);
     assert.equal(config.retentionDays, 90);
     assert.equal(config.quorum, undefined);

@@ -15,13 +15,8 @@ test.describe("backend health", () => {
     const elapsed = Math.round(performance.now() - started);
     const problem = healthProblem(status, body);
     expect(problem, problem).toBeUndefined();
-    // The same number Artillery's ensure holds /health's p95 to under load.
-    const { failMs: budget = Number.POSITIVE_INFINITY, degradedMs } =
-      endpointBudget("backend.health");
-    sla.record("backend /health", elapsed, { failMs: budget, degradedMs });
-    expect(elapsed, `backend /health took ${elapsed} ms (budget ${budget} ms)`).toBeLessThanOrEqual(
-      budget,
-    );
+    // The same number Artillery's ensure holds /health's p95 to under load; over it fails.
+    sla.record("backend /health", elapsed, endpointBudget("backend.health"));
     test.info().annotations.push({
       type: "backend version",
       description: `${(body as { version?: string }).version} (${(body as { commit?: string }).commit})`,
