@@ -21,7 +21,7 @@ import { type MonitorTarget, openTarget } from "./target.ts";
 import type { CycleStatus } from "./types.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const USAGE = `Usage: npm run monitor [-- --once]
+const USAGE = `Usage: npm run monitor [-- --once [--job NAME]]
 
 Runs the suite on the monitor's schedule (monitor/monitor.config.ts, or the
 module MONITOR_CONFIG names), keeps every cycle in the history database
@@ -120,9 +120,19 @@ async function main(): Promise<void> {
 
   const closing: Array<() => Promise<void>> = [];
   const shutdown = async () => {
-    for (const close of closing.reverse())
+    for (const close of closing.splice(0).reverse())
       await close().catch((e: Error) => log(`while stopping: ${e.message}`));
   };
+  // A stop while starting (booting the stack, waiting for the location's lock): close what is open.
+  const stopWhileStarting = (signal: NodeJS.Signals) => {
+    log(`${signal} while starting: stopping`);
+    void shutdown().then(() => {
+      log("stopped");
+      process.exit(0);
+    });
+  };
+  process.on("SIGINT", stopWhileStarting);
+  process.on("SIGTERM", stopWhileStarting);
   let history: History | undefined;
   let lock: LocationLock | undefined;
   let target: MonitorTarget;
@@ -194,7 +204,7 @@ async function main(): Promise<void> {
       closing.push(() => server?.close() ?? Promise.resolve());
       log(`serving ${server.url}/healthz and ${server.url}/metrics`);
     } catch (error) {
-      log(`${(error as Error).message} (MONITOR_PORT; 0 for no endpoint)`);
+      log(`${(error as Error).message} (MONITOR_HOST, MONITOR_PORT)`);
       await shutdown();
       process.exit(2);
     }
@@ -249,13 +259,17 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
+  let firstSignalAt = 0;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) {
+      // The same stop arriving twice (to the process and, forwarded, from the wrapper) is one stop.
+      if (Date.now() - firstSignalAt < 1_000) return;
       log(`${signal} again: stopping the cycle now`);
       monitor.interrupt(2_000);
       return;
     }
     stopping = true;
+    firstSignalAt = Date.now();
     const active = scheduler?.running;
     // Ctrl-C means now; SIGTERM (a platform's stop) lets the cycle finish within the grace period.
     const graceMs = signal === "SIGINT" ? 0 : config.stopGraceSeconds * 1000;

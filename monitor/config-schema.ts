@@ -8,6 +8,14 @@ import { CHECK_PROJECTS } from "./selection.ts";
 // stops the monitor (exit 2) with the field's path.
 
 const cronExpression = z.string().superRefine((expression, ctx) => {
+  const fields = expression.trim().split(/\s+/).length;
+  if (!expression.startsWith("@") && (fields < 5 || fields > 6)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `is not a cron expression: ${fields} fields, where 5 (minute hour day month weekday) or 6 (with seconds first) are expected`,
+    });
+    return;
+  }
   try {
     new Cron(expression, { paused: true });
   } catch (error) {

@@ -14,8 +14,8 @@ const schema = z.object({
   MONITOR_CONFIG: optional,
   MONITOR_SCHEDULE: optional,
   MONITOR_DATABASE_URL: optional.refine(
-    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
-    "must be a postgres:// or postgresql:// URL",
+    (v) => v === undefined || (/^postgres(ql)?:\/\//.test(v) && URL.canParse(v)),
+    "must be a postgres:// or postgresql:// URL (percent-encode special characters in the password)",
   ),
   MONITOR_DIR: optional.transform((v) => v ?? ".monitor"),
   MONITOR_PORT: optional

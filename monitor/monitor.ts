@@ -299,7 +299,7 @@ function cycleLine(record: CycleRecord, seconds: number, workDir: string): strin
   const head = `${record.job} cycle ${record.runId}: ${record.status} in ${seconds.toFixed(1)} s${counts ? ` (${counts})` : ""}`;
   const failing = record.results
     .filter((r) => r.status === "failed" || r.status === "timed-out")
-    .map((r) => `\n  ✘ [${r.project}] ${r.title}${r.error ? `: ${r.error.split("\n")[0]}` : ""}`);
+    .map((r) => `\n  ✘ [${r.project}] ${r.title}${r.error ? `: ${firstLine(r.error)}` : ""}`);
   const degraded = record.results
     .filter((r) => r.status === "degraded")
     .map((r) => `\n  ~ [${r.project}] ${r.title} (degraded)`);
@@ -310,4 +310,13 @@ function cycleLine(record: CycleRecord, seconds: number, workDir: string): strin
       ? `\n  the run's output: ${path.join(workDir, "output.log")}`
       : "";
   return `${head}${failing.join("")}${degraded.join("")}${tail}`;
+}
+
+/** An error's first line; for a bare `expect(…)` line, with what was expected and received. */
+function firstLine(error: string): string {
+  const lines = error.split("\n").map((line) => line.trim());
+  const first = lines[0] ?? "";
+  if (!/^Error: expect\(/.test(first)) return first;
+  const detail = lines.filter((line) => /^(Expected|Received)\b/.test(line));
+  return detail.length > 0 ? `${first}: ${detail.join("; ")}` : first;
 }

@@ -1,7 +1,9 @@
 // `npm run monitor`: set up what is missing (packages, a browser), then run the
-// monitor (monitor/cli.ts) in the foreground. Ctrl-C reaches it directly (same
-// process group); a SIGTERM sent to this wrapper (a platform stopping the
-// service) is passed on, and the monitor's exit code is this one's.
+// monitor (monitor/cli.ts) in the foreground. The monitor gets a process group
+// of its own, so Ctrl-C in a terminal (SIGINT to the terminal's group) does not
+// also hit the Postgres servers and the stack it runs before it has stopped
+// them in order; this wrapper passes SIGINT and SIGTERM on to it, once, and
+// exits with its exit code.
 import { spawn } from "node:child_process";
 import { ensureChromium, ensureDependencies, ROOT } from "./bootstrap.mjs";
 
@@ -16,11 +18,7 @@ try {
 const child = spawn(
   process.execPath,
   ["--import", "tsx", "monitor/cli.ts", ...process.argv.slice(2)],
-  {
-    cwd: ROOT,
-    stdio: "inherit",
-  },
+  { cwd: ROOT, stdio: "inherit", detached: true },
 );
-process.on("SIGINT", () => {});
-process.on("SIGTERM", () => child.kill("SIGTERM"));
-child.on("exit", (code, signal) => process.exit(code ?? (signal ? 128 + 15 : 1)));
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+child.on("exit", (code, signal) => process.exit(code ?? (signal === "SIGINT" ? 130 : 143)));

@@ -2,6 +2,7 @@
 import path from "node:path";
 import { BufferedHistory } from "./buffered.ts";
 import { type EmbeddedHistory, startEmbeddedHistory } from "./embedded.ts";
+import { describeDatabase } from "./errors.ts";
 import { Spool } from "./spool.ts";
 import { HistoryStore } from "./store.ts";
 
@@ -42,11 +43,24 @@ export async function openHistory(options: {
   const store = new HistoryStore(options.databaseUrl || (embedded as EmbeddedHistory).url);
   return {
     store,
-    buffered: new BufferedHistory(store, new Spool(dir), onLog),
+    // One spool per database: what waited for one is never written into another.
+    buffered: new BufferedHistory(
+      store,
+      new Spool(
+        path.join(dir, "spool", options.databaseUrl ? spoolName(options.databaseUrl) : "embedded"),
+      ),
+      onLog,
+    ),
     source: embedded ? "embedded" : "url",
     async close() {
       await store.close();
       await embedded?.stop();
     },
   };
+}
+
+/** A file-name-safe name for a database (host, port, name): never the credentials. */
+function spoolName(url: string): string {
+  const described = describeDatabase(url);
+  return described.replace(/[^\w.-]+/g, "_").slice(0, 80) || "database";
 }
