@@ -4,6 +4,9 @@ import type { CheckLabels } from "./types.ts";
 /** Joins a title path the way messages show it. */
 export const TITLE_SEPARATOR = " › ";
 
+/** The title suffix of a check's "degraded" companion (reporters/alert-input.ts). */
+export const DEGRADED_SUFFIX = `${TITLE_SEPARATOR}degraded`;
+
 /**
  * Only labels that stay the same from run to run: error text, duration, retry
  * and run id would give the same failing check a new identity every time.

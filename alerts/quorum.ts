@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { fingerprintOf } from "./identity.ts";
+import { DEGRADED_SUFFIX, fingerprintOf } from "./identity.ts";
 import type { CheckResult } from "./types.ts";
 
 // Several locations, one verdict (Datadog's min_location_failed): a failure
@@ -15,6 +15,8 @@ export interface QuorumView {
   withinMinutes: number;
   /** By check fingerprint: other locations whose latest result in the window failed. */
   failingElsewhere: Record<string, number>;
+  /** By check fingerprint: other locations whose latest result was degraded (for its "degraded" companion). */
+  degradedElsewhere?: Record<string, number>;
 }
 
 export function readQuorum(env: NodeJS.ProcessEnv = process.env): QuorumView | undefined {
@@ -42,7 +44,14 @@ export function applyQuorum(
       counted.push(result);
       continue;
     }
-    const seen = 1 + (view.failingElsewhere[fingerprintOf(result.labels)] ?? 0);
+    const { title } = result.labels;
+    // A "degraded" companion counts the locations that saw its check degraded.
+    const seen = title.endsWith(DEGRADED_SUFFIX)
+      ? 1 +
+        (view.degradedElsewhere?.[
+          fingerprintOf({ ...result.labels, title: title.slice(0, -DEGRADED_SUFFIX.length) })
+        ] ?? 0)
+      : 1 + (view.failingElsewhere[fingerprintOf(result.labels)] ?? 0);
     if (seen >= view.required) counted.push(result);
     else
       held.push(

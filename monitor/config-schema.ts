@@ -59,9 +59,9 @@ const scope = z
 
 const schedule = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, "names look like nightly-email"),
-  /** Five fields (minute …) or six (second …), in `timezone`. */
+  /** Five fields (minute …) or six (second …), in `timezone` (default: the config's). */
   cron: cronExpression,
-  timezone: timezone.default("UTC"),
+  timezone: timezone.optional(),
   /** Only these checks; the default schedule runs every check the other schedules do not. */
   only: scope,
 });
@@ -74,13 +74,13 @@ const when = z.union([
     /** Each occurrence opens a window of durationMinutes. */
     cron: cronExpression,
     durationMinutes: z.number().positive(),
-    timezone: timezone.default("UTC"),
+    timezone: timezone.optional(),
   }),
   z.strictObject({
     days: z.array(z.enum(WEEKDAYS)).min(1),
     from: clock,
     to: clock,
-    timezone: timezone.default("UTC"),
+    timezone: timezone.optional(),
   }),
 ]);
 
@@ -93,46 +93,57 @@ const maintenance = z.strictObject({
   comment: z.string().default(""),
 });
 
-const monitorSchema = z.strictObject({
-  /** The default schedule for every check (MONITOR_SCHEDULE overrides it). */
-  every: cronExpression.default("*/5 * * * *"),
-  timezone: timezone.default("UTC"),
-  /** More schedules, each for some checks; they leave the default schedule. */
-  schedules: z.array(schedule).default([]),
-  /** Each cycle starts up to this many seconds after its time, so instances spread out. */
-  jitterSeconds: z.number().min(0).max(300).default(5),
-  /** A cycle still running after this is killed, recorded as timed out, alerted as a suite defect. */
-  cycleTimeoutMinutes: z.number().positive().max(120).default(10),
-  /** SIGTERM lets the running cycle finish for this long, then stops it. */
-  stopGraceSeconds: z.number().min(0).max(600).default(60),
-  /** A failing check is re-run within its cycle before the cycle's verdict. */
-  recheck: z
-    .strictObject({
-      attempts: z.number().int().min(0).max(5).default(1),
-      backoff: z.enum(["fixed", "linear", "exponential"]).default("exponential"),
-      delaySeconds: z.number().min(0).max(300).default(5),
-      /** Re-run only failures that look like the network (refused, reset, DNS, timeouts), as Checkly can. */
-      networkOnly: z.boolean().default(false),
-    })
-    .default({ attempts: 1, backoff: "exponential", delaySeconds: 5, networkOnly: false }),
-  /** While a check keeps failing it runs on this schedule too, until it passes `passes` times. */
-  tighten: z
-    .strictObject({
-      cron: cronExpression.default("*/30 * * * * *"),
-      passes: z.number().int().min(1).default(2),
-    })
-    .default({ cron: "*/30 * * * * *", passes: 2 }),
-  maintenance: z.array(maintenance).default([]),
-  /** History older than this is deleted, once a day. */
-  retentionDays: z.number().int().min(1).max(3650).default(90),
-  /** Several locations: a failure alerts only when at least `locations` of them saw it within `withinMinutes`. */
-  quorum: z
-    .strictObject({
-      locations: z.number().int().min(1),
-      withinMinutes: z.number().positive(),
-    })
-    .optional(),
-});
+const monitorSchema = z
+  .strictObject({
+    /** The default schedule for every check (MONITOR_SCHEDULE overrides it). */
+    every: cronExpression.default("*/5 * * * *"),
+    timezone: timezone.default("UTC"),
+    /** More schedules, each for some checks; they leave the default schedule. */
+    schedules: z.array(schedule).default([]),
+    /** Each cycle starts up to this many seconds after its time, so instances spread out. */
+    jitterSeconds: z.number().min(0).max(300).default(5),
+    /** A cycle still running after this is killed, recorded as timed out, alerted as a suite defect. */
+    cycleTimeoutMinutes: z.number().positive().max(120).default(10),
+    /** SIGTERM lets the running cycle finish for this long, then stops it. */
+    stopGraceSeconds: z.number().min(0).max(600).default(60),
+    /** A failing check is re-run within its cycle before the cycle's verdict. */
+    recheck: z
+      .strictObject({
+        attempts: z.number().int().min(0).max(5).default(1),
+        backoff: z.enum(["fixed", "linear", "exponential"]).default("exponential"),
+        delaySeconds: z.number().min(0).max(300).default(5),
+        /** Re-run only failures that look like the network (refused, reset, DNS, timeouts), as Checkly can. */
+        networkOnly: z.boolean().default(false),
+      })
+      .default({ attempts: 1, backoff: "exponential", delaySeconds: 5, networkOnly: false }),
+    /** While a check keeps failing it runs on this schedule too, until it passes `passes` times. */
+    tighten: z
+      .strictObject({
+        cron: cronExpression.default("*/30 * * * * *"),
+        passes: z.number().int().min(1).default(2),
+      })
+      .default({ cron: "*/30 * * * * *", passes: 2 }),
+    maintenance: z.array(maintenance).default([]),
+    /** History older than this is deleted, once a day. */
+    retentionDays: z.number().int().min(1).max(3650).default(90),
+    /** Several locations: a failure alerts only when at least `locations` of them saw it within `withinMinutes`. */
+    quorum: z
+      .strictObject({
+        locations: z.number().int().min(1),
+        withinMinutes: z.number().positive(),
+      })
+      .optional(),
+  })
+  // Schedules and windows without a time zone of their own take the config's.
+  .transform((config) => ({
+    ...config,
+    schedules: config.schedules.map((s) => ({ ...s, timezone: s.timezone ?? config.timezone })),
+    maintenance: config.maintenance.map((m) => ({
+      ...m,
+      when:
+        "startsAt" in m.when ? m.when : { ...m.when, timezone: m.when.timezone ?? config.timezone },
+    })),
+  }));
 
 export type MonitorConfigInput = z.input<typeof monitorSchema>;
 export type MonitorConfig = z.output<typeof monitorSchema>;

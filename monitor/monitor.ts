@@ -168,16 +168,23 @@ export class Monitor {
     try {
       const since = new Date(this.#now() - quorum.withinMinutes * 60_000);
       const failingElsewhere: Record<string, number> = {};
+      const degradedElsewhere: Record<string, number> = {};
       for (const row of await this.#options.recentResults(since)) {
         if (row.location === this.#options.location) continue;
-        if (row.status === "failed" || row.status === "timed-out")
-          failingElsewhere[row.checkId] = (failingElsewhere[row.checkId] ?? 0) + 1;
+        const tally =
+          row.status === "failed" || row.status === "timed-out"
+            ? failingElsewhere
+            : row.status === "degraded"
+              ? degradedElsewhere
+              : undefined;
+        if (tally) tally[row.checkId] = (tally[row.checkId] ?? 0) + 1;
       }
       const file = path.join(workDir, "quorum.json");
       const view: QuorumView = {
         required: quorum.locations,
         withinMinutes: quorum.withinMinutes,
         failingElsewhere,
+        degradedElsewhere,
       };
       await writeFile(file, JSON.stringify(view));
       return { SYNTHETIC_QUORUM_FILE: file };

@@ -1,6 +1,6 @@
 import { dirname, relative, sep } from "node:path";
 import type { FullConfig, TestCase, TestResult } from "@playwright/test/reporter";
-import { TITLE_SEPARATOR } from "../alerts/identity.ts";
+import { DEGRADED_SUFFIX, TITLE_SEPARATOR } from "../alerts/identity.ts";
 import type { CheckResult, Outcome } from "../alerts/types.ts";
 import { TAGS, TIER_BY_PROJECT } from "../contract/vocabulary.ts";
 import { SLA_TABLE } from "../fixtures/attachments/names.ts";
@@ -97,7 +97,7 @@ export function degradedResultOf(test: TestCase, ctx: ResultContext): CheckResul
   const labels = labelsOf(test, ctx);
   const degraded = [...test.annotations, ...last.annotations].filter((a) => a.type === "degraded");
   return {
-    labels: { ...labels, title: `${labels.title}${TITLE_SEPARATOR}degraded`, severity: "warning" },
+    labels: { ...labels, title: `${labels.title}${DEGRADED_SUFFIX}`, severity: "warning" },
     outcome: degraded.length > 0 ? "failed" : "passed",
     location: `${labels.file}:${test.location.line}`,
     error: degraded.length > 0 ? degraded.map((a) => a.description).join("\n") : undefined,

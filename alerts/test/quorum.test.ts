@@ -37,6 +37,19 @@ test("a failure seen from fewer locations than the quorum is held back; passes a
   assert.match(held[0] ?? "", /alone: failing from 1 of the 2 locations/);
 });
 
+test("a degraded companion counts the locations that saw its check degraded", () => {
+  const base = result("GET /health", "passed");
+  const companion = result("GET /health › degraded", "failed");
+  const view = {
+    required: 2,
+    withinMinutes: 10,
+    failingElsewhere: {},
+    degradedElsewhere: { [fingerprintOf(base.labels)]: 1 },
+  };
+  assert.deepEqual(applyQuorum([companion], view).counted, [companion]);
+  assert.equal(applyQuorum([companion], { ...view, degradedElsewhere: {} }).held.length, 1);
+});
+
 test("no view (one location, or an unreadable file) counts every failure", async () => {
   const failing = result("x", "failed");
   assert.deepEqual(applyQuorum([failing], undefined).counted, [failing]);

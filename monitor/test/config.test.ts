@@ -184,6 +184,32 @@ describe("defineMonitor", () => {
   });
 });
 
+test("schedules and windows without a time zone take the config's; their own wins", () => {
+  const config = defineMonitor({
+    timezone: "America/New_York",
+    schedules: [
+      { name: "east", cron: "0 9 * * *" },
+      { name: "tokyo", cron: "0 9 * * *", timezone: "Asia/Tokyo" },
+    ],
+    maintenance: [
+      { id: "weekly", effect: "pause", when: { days: ["sun"], from: "01:00", to: "02:00" } },
+      {
+        id: "once",
+        effect: "pause",
+        when: { startsAt: "2026-12-05T02:00:00Z", endsAt: "2026-12-05T03:00:00Z" },
+      },
+    ],
+  });
+  assert.deepEqual(
+    config.schedules.map((s) => s.timezone),
+    ["America/New_York", "Asia/Tokyo"],
+  );
+  const weekly = config.maintenance[0]?.when;
+  assert.ok(weekly && "days" in weekly);
+  assert.equal(weekly.timezone, "America/New_York");
+  assert.deepEqual(defineMonitor(config), config, "a parsed config parses to itself");
+});
+
 describe("loadMonitorConfig", () => {
   let dir = "";
   const file = async (name: string, text: string) => {
