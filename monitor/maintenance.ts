@@ -40,42 +40,19 @@ function weeklySpan(
   when: { days: string[]; from: string; to: string; timezone: string },
   now: number,
 ): OpenWindow | undefined {
-  const { day, minutes } = localClock(now, when.timezone);
-  const from = toMinutes(when.from);
-  const to = toMinutes(when.to);
-  const overnight = to <= from;
-  // Today's window, or one that opened yesterday and runs past midnight.
-  const candidates: Array<{ opened: string; elapsed: number }> = [];
-  if (minutes >= from) candidates.push({ opened: DAYS[day] ?? "", elapsed: minutes - from });
-  if (overnight && minutes < to)
-    candidates.push({ opened: DAYS[(day + 6) % 7] ?? "", elapsed: minutes + 24 * 60 - from });
-  const length = overnight ? to + 24 * 60 - from : to - from;
-  for (const { opened, elapsed } of candidates) {
-    if (!when.days.includes(opened) || elapsed >= length) continue;
-    const startsAt = now - (now % 60_000) - elapsed * 60_000;
-    return { window, startsAt, endsAt: startsAt + length * 60_000 };
-  }
-  return undefined;
-}
-
-function toMinutes(clock: string): number {
-  const [h = "0", m = "0"] = clock.split(":");
-  return Number(h) * 60 + Number(m);
-}
-
-function localClock(now: number, timeZone: string): { day: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    weekday: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(new Date(now));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? "";
-  return {
-    day: DAYS.indexOf(get("weekday").toLowerCase().slice(0, 3)),
-    minutes: Number(get("hour")) * 60 + Number(get("minute")),
-  };
+  // Openings and closings as cron times in the window's zone, so a DST night moves them as clocks do.
+  const [fromHour, fromMinute] = when.from.split(":").map(Number);
+  const [toHour, toMinute] = when.to.split(":").map(Number);
+  const days = when.days.map((day) => DAYS.indexOf(day)).join(",");
+  const options = { timezone: when.timezone, paused: true };
+  const opens = new Cron(`${fromMinute} ${fromHour} * * ${days}`, options);
+  const closes = new Cron(`${toMinute} ${toHour} * * *`, options);
+  // The latest opening at or before now (previousRuns is strictly before its reference).
+  const opened = opens.previousRuns(1, new Date(now + 1))[0];
+  if (!opened) return undefined;
+  const closed = closes.nextRun(opened);
+  if (!closed || now >= closed.getTime()) return undefined;
+  return { window, startsAt: opened.getTime(), endsAt: closed.getTime() };
 }
 
 export function openWindows(windows: readonly Maintenance[], now: number): OpenWindow[] {

@@ -148,6 +148,18 @@ describe("openSpan: weekly windows", () => {
   });
 });
 
+test("a weekly window across the end of summer time lasts as long as the clocks say", () => {
+  // Europe/Berlin, 2026-10-25: 03:00 CEST becomes 02:00 CET, so 01:00–04:00 local is four hours.
+  const window = windowOf({
+    when: { days: ["sun"], from: "01:00", to: "04:00", timezone: "Europe/Berlin" },
+  });
+  assert.deepEqual(spanOf(window, "2026-10-25T02:30:00Z"), {
+    startsAt: "2026-10-24T23:00:00.000Z",
+    endsAt: "2026-10-25T03:00:00.000Z",
+  });
+  assert.equal(spanOf(window, "2026-10-25T03:00:00Z"), undefined, "closed at 04:00 CET");
+});
+
 describe("what open windows mean for a cycle", () => {
   const now = at("2026-05-02T09:30:00Z");
   const oneOff = { startsAt: "2026-05-02T09:00:00Z", endsAt: "2026-05-02T10:00:00Z" };
