@@ -231,7 +231,9 @@ async function bootOnce(
           backend = undefined;
         },
       };
-      const [startedBackend, frontend] = await Promise.all([
+      // Both start at once; if one fails (a port taken between picking and binding, which
+      // the boot retries) the other must still be closed, or it outlives the stack.
+      const [backendStart, frontendStart] = await Promise.allSettled([
         startBackend(backendOptions),
         startFrontend({
           app,
@@ -247,8 +249,11 @@ async function bootOnce(
           },
         }),
       ]);
-      backend = startedBackend;
-      started.push(backendHandle, frontend);
+      if (backendStart.status === "fulfilled") backend = backendStart.value;
+      started.push(backendHandle);
+      if (frontendStart.status === "fulfilled") started.push(frontendStart.value);
+      if (backendStart.status === "rejected") throw backendStart.reason;
+      if (frontendStart.status === "rejected") throw frontendStart.reason;
       hooks = {
         stopBackend: () => backendHandle.close(),
         startBackend: async () => {
