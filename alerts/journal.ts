@@ -1,4 +1,4 @@
-import { appendFile, mkdir, rename, stat } from "node:fs/promises";
+import { appendFile, mkdir, open, rename, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { Redactor } from "../secrets/redactor.ts";
 
@@ -57,4 +57,38 @@ export class Journal {
     );
     if (size > this.#rotateBytes) await rename(this.#path, `${this.#path}.1`);
   }
+}
+
+/** Alerts a run's journal records as delivered, per channel (for metrics). */
+export async function deliveredAlerts(
+  journalPath: string,
+  runId: string,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  let text: string;
+  try {
+    const handle = await open(journalPath, "r");
+    try {
+      const { size } = await handle.stat();
+      const length = Math.min(size, 1_000_000);
+      const buffer = Buffer.alloc(length);
+      await handle.read(buffer, 0, length, size - length);
+      text = buffer.toString("utf8");
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return counts;
+  }
+  for (const line of text.split("\n")) {
+    if (!line.includes(runId) || !line.includes('"delivered"')) continue;
+    try {
+      const entry = JSON.parse(line) as { runId?: string; type?: string; channel?: string };
+      if (entry.runId === runId && entry.type === "delivered" && entry.channel)
+        counts.set(entry.channel, (counts.get(entry.channel) ?? 0) + 1);
+    } catch {
+      // A line cut by the read window.
+    }
+  }
+  return counts;
 }

@@ -1,10 +1,11 @@
 import { mkdir, readdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { configFromEnv } from "../alerts/config.ts";
+import { deliveredAlerts } from "../alerts/journal.ts";
 import type { QuorumView } from "../alerts/quorum.ts";
 import { newRunId } from "../target/config.ts";
 import type { MonitorConfig } from "./config-schema.ts";
-import { deliveredAlerts, type RunningCycle, startCycle } from "./cycle.ts";
+import { type RunningCycle, startCycle } from "./cycle.ts";
 import type { Heartbeat } from "./heartbeat.ts";
 import type { BufferedHistory } from "./history/index.ts";
 import { openWindows, pausedScopes, silencesOf } from "./maintenance.ts";
@@ -218,16 +219,20 @@ export class Monitor {
       }
     }
     if (record.status !== "paused") {
-      const journal = this.#options.env.ALERT_JOURNAL_PATH?.trim() || ".alerts/journal.jsonl";
-      const sent = await deliveredAlerts(path.resolve(this.#options.root, journal), record.runId);
-      for (const [channel, count] of sent) metrics.alertsSent(channel, count);
+      // The maintenance windows of the cycle's start silence the monitor's own check too.
+      const silences = silencesOf(openWindows(config.maintenance, Date.parse(record.startedAt)));
       await reportCycleCheck(
         record,
         config.cycleTimeoutMinutes,
         this.#options.env,
         this.#options.root,
         log,
+        silences,
       );
+      const journal = path.resolve(this.#options.root, this.#journalPath());
+      for (const runId of [record.runId, `${record.runId}-monitor`])
+        for (const [channel, count] of await deliveredAlerts(journal, runId))
+          metrics.alertsSent(channel, count);
     }
     // An interrupted cycle (the monitor stopping) says nothing either way: no end ping.
     if (record.status === "interrupted") return;
