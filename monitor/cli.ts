@@ -7,6 +7,7 @@ import { Redactor } from "../secrets/redactor.ts";
 import { configuredSecrets } from "../secrets/variables.ts";
 import { appFromEnv, confirmEmailFromEnv, faultsFromEnv, jwtAlgFromEnv } from "../stack/index.ts";
 import { ConfigError, hasNoTarget, loadDotenv, parseConfig } from "../target/config.ts";
+import { type OpenedTarget, openTarget } from "../target/open-target.ts";
 import { loadMonitorConfig } from "./config-file.ts";
 import { defineMonitor, type MonitorConfig, MonitorConfigError } from "./config-schema.ts";
 import { type MonitorEnv, MonitorEnvError, monitorEnv } from "./env.ts";
@@ -17,7 +18,6 @@ import { Monitor } from "./monitor.ts";
 import { Scheduler } from "./scheduler.ts";
 import { jobSelection } from "./selection.ts";
 import { type MonitorServer, startMonitorServer } from "./server.ts";
-import { type MonitorTarget, openTarget } from "./target.ts";
 import type { CycleStatus } from "./types.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stopWhileStarting);
   let history: History | undefined;
   let lock: LocationLock | undefined;
-  let target: MonitorTarget;
+  let target: OpenedTarget;
   let server: MonitorServer | undefined;
   try {
     history = await openHistory({

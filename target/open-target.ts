@@ -8,20 +8,21 @@ import {
   jwtAlgFromEnv,
   type RunningStack,
 } from "../stack/index.ts";
-import { hasNoTarget } from "../target/config.ts";
+import { hasNoTarget } from "./config.ts";
 
-// What the cycles check: the target the environment configures, or, with none,
-// a reference stack the monitor boots once and keeps for its whole life (each
-// cycle then sees a configured target, exactly as a real deployment's).
+// What a long-lived command's runs check (the monitor's cycles, on-deploy's
+// runs): the target the environment configures, or, with none, a reference
+// stack booted once and kept for the command's whole life (each run then sees
+// a configured target, exactly as a real deployment's).
 
-export interface MonitorTarget {
+export interface OpenedTarget {
   /** Variables every cycle's run gets on top of the monitor's own environment. */
   env: Record<string, string>;
   description: string;
   stop(): Promise<void>;
 }
 
-export async function openTarget(env: NodeJS.ProcessEnv = process.env): Promise<MonitorTarget> {
+export async function openTarget(env: NodeJS.ProcessEnv = process.env): Promise<OpenedTarget> {
   if (!hasNoTarget(env)) {
     return {
       env: {},
