@@ -1,3 +1,4 @@
+import type { LiveAtFailure } from "../platform/correlation.ts";
 import { nextFlapping, pushHistory } from "./flapping.ts";
 import { fingerprintOf } from "./identity.ts";
 import type { Threshold } from "./policy-schema.ts";
@@ -18,6 +19,8 @@ export interface ObserveContext {
   runId: string;
   threshold: Threshold;
   flapping: { low: number; high: number };
+  /** The deploys live during this run, recorded when an incident begins. */
+  live?: LiveAtFailure[];
 }
 
 function fresh(result: CheckResult, now: number): CheckRecord {
@@ -50,6 +53,7 @@ function afterFailure(prev: CheckRecord, ctx: ObserveContext): [CheckRecord, Che
     failedRuns: newIncident ? 1 : prev.failedRuns + 1,
     failingSince: newIncident ? ctx.now : (prev.failingSince ?? ctx.now),
     resolvedAt: newIncident ? undefined : prev.resolvedAt,
+    liveAtFailure: newIncident ? ctx.live : prev.liveAtFailure,
   };
   if (prev.status === "firing") {
     return [{ ...next, firingRuns: prev.firingRuns + 1 }, "still-firing"];
@@ -103,6 +107,7 @@ export function observeCheck(
     history,
     flapping,
     lastError: failed ? result.error : updated.lastError,
+    lastDiagnosis: failed ? result.diagnosis : updated.lastDiagnosis,
   };
   const events: CheckEvent[] = event ? [event] : [];
   if (result.outcome === "flaky") events.push("flaky");

@@ -1,3 +1,4 @@
+import { liveAtFailureOf } from "../platform/correlation.ts";
 import { type CheckEvent, observeCheck } from "./check-state.ts";
 import { fingerprintOf } from "./identity.ts";
 import type { Policy, Threshold } from "./policy-schema.ts";
@@ -104,6 +105,7 @@ export function observe(state: AlertState, input: ObserveInput) {
       runId: run.runId,
       threshold,
       flapping: policy.flapping,
+      live: liveAtFailureOf(run.deploys),
     });
     checks[fingerprint] = record;
     for (const event of events) {

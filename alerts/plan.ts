@@ -51,6 +51,8 @@ export function viewOf(record: CheckRecord): AlertView {
     failedRuns: record.failedRuns,
     resolvedAt: record.resolvedAt,
     error: record.lastError,
+    diagnosis: record.lastDiagnosis,
+    liveAtFailure: record.liveAtFailure,
     links: record.links,
   };
 }

@@ -1,3 +1,4 @@
+import type { RunDeploys } from "../platform/correlation.ts";
 import { FOR_MESSAGES, Redactor } from "../secrets/redactor.ts";
 import { applyAll, type StateOp } from "./apply.ts";
 import type { AlertConfig } from "./config.ts";
@@ -24,6 +25,8 @@ export interface RunAlertsInput {
   random?: () => number;
   /** When the last test ended (epoch ms, sub-ms precision), journaled for latency measurements. */
   testsEndedAt?: number;
+  /** What the platforms said was live and deployed recently (the run's platform snapshot). */
+  deploys?: RunDeploys;
 }
 
 export interface RunAlertsReport {
@@ -102,6 +105,7 @@ export async function runAlerts(input: RunAlertsInput): Promise<RunAlertsReport>
     environment: config.environment,
     kind: config.runKind,
     reportUrl: config.reportUrl,
+    ...(input.deploys ? { deploys: input.deploys } : {}),
   };
   const journal = new Journal(config.journalPath, redactor, run.runId);
   const transports =

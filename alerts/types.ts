@@ -1,5 +1,7 @@
 /** Data shared by the deciding side (engine) and the sending side (transports). */
 
+import type { LiveAtFailure, RunDeploys } from "../platform/correlation.ts";
+
 export type Severity = "critical" | "warning";
 export type RunKind = "acceptance" | "scheduled";
 export const CHANNEL_NAMES = ["email", "slack", "sms", "webhook", "pagerduty"] as const;
@@ -34,6 +36,8 @@ export interface CheckResult {
   links?: Links;
   /** Channel this check is about (notifier-health checks): never routed to it. */
   avoidChannel?: ChannelName;
+  /** The failure's tier and cause in one line (fixtures/diagnosis.ts), shown first. */
+  diagnosis?: string;
 }
 
 export interface RunInfo {
@@ -41,6 +45,8 @@ export interface RunInfo {
   environment: string;
   kind: RunKind;
   reportUrl?: string;
+  /** What the platforms said was live and deployed recently, when the run could read them. */
+  deploys?: RunDeploys;
 }
 
 export type CheckStatus = "ok" | "pending" | "firing";
@@ -63,6 +69,9 @@ export interface CheckRecord {
   history: HistoryMark[];
   flapping: boolean;
   lastError?: string;
+  lastDiagnosis?: string;
+  /** The deploys live when the current (or last) incident began: a resolve tells a rollback. */
+  liveAtFailure?: LiveAtFailure[];
   lastRunId?: string;
   lastSeenAt: number;
   links?: Links;
@@ -119,6 +128,8 @@ export interface AlertView {
   failedRuns: number;
   resolvedAt?: number;
   error?: string;
+  diagnosis?: string;
+  liveAtFailure?: LiveAtFailure[];
   links?: Links;
 }
 

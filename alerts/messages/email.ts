@@ -1,5 +1,7 @@
 import type { AlertView, Notification } from "../types.ts";
 import {
+  deploysLine,
+  diagnosisLine,
   digestLine,
   fallbackLine,
   firstLines,
@@ -15,7 +17,9 @@ import {
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function alertHtml(view: AlertView, n: Notification, firing: boolean): string {
-  const lines = firing ? [sinceLine(view, n.decidedAt), ...linkLines(view)] : [resolvedLine(view)];
+  const lines = firing
+    ? [diagnosisLine(view), sinceLine(view, n), ...linkLines(view)]
+    : [resolvedLine(view, n)];
   const error = firing ? firstLines(view.error) : [];
   return [
     `<li><b>${firing ? "✖" : "✔"} ${escapeHtml(view.title)}</b><br>`,
@@ -36,6 +40,9 @@ export function renderEmail(n: Notification): { subject: string; text: string; h
     n.resolved.length ? `<ul>${n.resolved.map((v) => alertHtml(v, n, false)).join("")}</ul>` : "",
     n.digest.length
       ? `<ul>${n.digest.map((i) => `<li>${escapeHtml(digestLine(i))}</li>`).join("")}</ul>`
+      : "",
+    n.kind === "alert" && deploysLine(n)
+      ? `<p><small>${escapeHtml(deploysLine(n) ?? "")}</small></p>`
       : "",
     `<p><small>${escapeHtml(footerLine(n))}</small></p>`,
   ];

@@ -12,7 +12,9 @@ export function renderPagerDuty(n: Notification, routingKey: string) {
   if (n.firing.length === 0) {
     return { routing_key: routingKey, event_action: "resolve" as const, dedup_key: n.groupKey };
   }
-  const summary = headline(n);
+  // The first alert's cause leads, as everywhere else (the headline alone only counts checks).
+  const cause = n.firing.find((view) => view.diagnosis)?.diagnosis;
+  const summary = cause ? `${headline(n)} · ${cause}` : headline(n);
   const links = n.firing
     .flatMap((view) =>
       view.links?.trace ? [{ href: view.links.trace, text: `Trace: ${view.title}` }] : [],
@@ -38,9 +40,13 @@ export function renderPagerDuty(n: Notification, routingKey: string) {
           location: view.location,
           failing_since: view.failingSince ? new Date(view.failingSince).toISOString() : undefined,
           failed_runs: view.failedRuns,
+          diagnosis: view.diagnosis,
           error: firstLines(view.error, 3).join("\n") || undefined,
         })),
         fallback_for: n.fallbackFor,
+        live_deploys: n.run.deploys?.live.map(
+          (d) => `${d.platform} ${d.id}${d.commit ? ` ${d.commit.sha.slice(0, 7)}` : ""}`,
+        ),
       },
     },
     links,

@@ -1,5 +1,7 @@
 import type { AlertView, Notification } from "../types.ts";
 import {
+  deploysLine,
+  diagnosisLine,
   digestLine,
   fallbackLine,
   firstLines,
@@ -29,8 +31,11 @@ const escapeMrkdwn = (text: string) =>
   text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 function firingSection(view: AlertView, n: Notification): Block {
-  const lines = [`:red_circle: *${escapeMrkdwn(view.title)}*`, escapeMrkdwn(whereLine(view))];
-  const since = sinceLine(view, n.decidedAt);
+  const lines = [`:red_circle: *${escapeMrkdwn(view.title)}*`];
+  const diagnosis = diagnosisLine(view);
+  if (diagnosis) lines.push(`*${escapeMrkdwn(diagnosis)}*`);
+  lines.push(escapeMrkdwn(whereLine(view)));
+  const since = sinceLine(view, n);
   if (since) lines.push(escapeMrkdwn(since));
   const error = firstLines(view.error);
   if (error.length) lines.push(`\`\`\`${escapeMrkdwn(error.join("\n"))}\`\`\``);
@@ -38,9 +43,9 @@ function firingSection(view: AlertView, n: Notification): Block {
   return mrkdwn(lines.join("\n"));
 }
 
-function resolvedSection(view: AlertView): Block {
+function resolvedSection(view: AlertView, n: Notification): Block {
   return mrkdwn(
-    `:large_green_circle: *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(whereLine(view))}\n${escapeMrkdwn(resolvedLine(view))}`,
+    `:large_green_circle: *${escapeMrkdwn(view.title)}*\n${escapeMrkdwn(whereLine(view))}\n${escapeMrkdwn(resolvedLine(view, n))}`,
   );
 }
 
@@ -61,7 +66,7 @@ export function renderSlack(n: Notification): { text: string; blocks: Block[] } 
   let budget = MAX_ITEMS;
   blocks.push(...capped(n.firing, (v) => firingSection(v, n), budget));
   budget = Math.max(1, budget - n.firing.length);
-  blocks.push(...capped(n.resolved, resolvedSection, budget));
+  blocks.push(...capped(n.resolved, (v) => resolvedSection(v, n), budget));
   if (n.digest.length) {
     blocks.push(
       mrkdwn(
@@ -72,9 +77,13 @@ export function renderSlack(n: Notification): { text: string; blocks: Block[] } 
       ),
     );
   }
+  const live = n.kind === "alert" ? deploysLine(n) : undefined;
   blocks.push({
     type: "context",
-    elements: [{ type: "mrkdwn", text: escapeMrkdwn(footerLine(n)) }],
+    elements: [
+      ...(live ? [{ type: "mrkdwn", text: escapeMrkdwn(live) }] : []),
+      { type: "mrkdwn", text: escapeMrkdwn(footerLine(n)) },
+    ],
   });
   const names = [...n.firing, ...n.resolved].slice(0, 5).map((v) => v.title);
   return { text: clip([title, ...names].join("\n"), 3000), blocks };

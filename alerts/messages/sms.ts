@@ -8,6 +8,7 @@ export function toAscii(text: string): string {
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
     .replace(/›/g, ">")
+    .replace(/·/g, "-")
     .replace(/[–—]/g, "-")
     .replace(/…/g, "...")
     .replace(/[^\x20-\x7e]/g, "")
@@ -35,8 +36,10 @@ export function renderSms(n: Notification): string {
       : ""
     : " passing again";
   const via = n.fallbackFor ? ` [${n.fallbackFor.channel} down]` : "";
+  // The tier and cause without their detail ("backend on Render · cold start").
+  const cause = firing && lead?.diagnosis ? ` (${lead.diagnosis.split(":")[0]})` : "";
   const head = toAscii(`${prefix} ${group}:`);
-  const tail = toAscii(`${more}${detail}.${via} run ${n.run.runId}`);
+  const tail = toAscii(`${cause}${more}${detail}.${via} run ${n.run.runId}`);
   const title = toAscii(lead?.title ?? "").trim();
   const room = SMS_LIMIT - head.length - tail.length - 1;
   if (room >= 12) {

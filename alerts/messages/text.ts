@@ -1,3 +1,4 @@
+import { deployBeforeLine, liveLine, rollbackLine } from "../../platform/correlation.ts";
 import type { AlertView, DigestItem, Notification } from "../types.ts";
 
 export const ERROR_LINES = 5;
@@ -51,19 +52,36 @@ export function headline(n: Notification): string {
   return `[${parts.join(", ")}]${severity} ${groupName(n)}: ${what}`;
 }
 
-export function sinceLine(view: AlertView, now: number): string | undefined {
-  if (view.failingSince === undefined) return undefined;
-  return `failing since ${formatInstant(view.failingSince)} (${formatDuration(now - view.failingSince)}, ${runs(view.failedRuns)})`;
+/** The failure's tier and cause, the first thing said about it. */
+export function diagnosisLine(view: AlertView): string | undefined {
+  return view.diagnosis ? `⚑ ${view.diagnosis}` : undefined;
 }
 
-export function resolvedLine(view: AlertView): string {
+/** "failing since …", related to the nearest deploy before it when the run knows its deploys. */
+export function sinceLine(
+  view: AlertView,
+  n: Pick<Notification, "decidedAt" | "run">,
+): string | undefined {
+  if (view.failingSince === undefined) return undefined;
+  const since = `failing since ${formatInstant(view.failingSince)} (${formatDuration(n.decidedAt - view.failingSince)}, ${runs(view.failedRuns)})`;
+  const deploy = deployBeforeLine(n.run.deploys, view.failingSince);
+  return deploy ? `${since}, ${deploy}` : since;
+}
+
+export function resolvedLine(view: AlertView, n?: Pick<Notification, "run">): string {
   const after = `after ${runs(view.failedRuns)}`;
   const span =
     view.failingSince !== undefined && view.resolvedAt !== undefined
       ? `, down ${formatDuration(view.resolvedAt - view.failingSince)}`
       : "";
   const at = view.resolvedAt !== undefined ? ` at ${formatInstant(view.resolvedAt)}` : "";
-  return `passing again${at} ${after}${span}`;
+  const rollback = n ? rollbackLine(view.liveAtFailure, n.run.deploys) : undefined;
+  return `passing again${at} ${after}${span}${rollback ? `, ${rollback}` : ""}`;
+}
+
+/** What was live on the platforms during the run, when it could read them. */
+export function deploysLine(n: Pick<Notification, "run">): string | undefined {
+  return liveLine(n.run.deploys);
 }
 
 export function whereLine(view: AlertView): string {
@@ -104,21 +122,26 @@ export function plainText(n: Notification): string {
   const fallback = fallbackLine(n);
   if (fallback) out.push(fallback, "");
   for (const view of n.firing) {
-    out.push(`✖ ${view.title}`, `  ${whereLine(view)}`);
-    const since = sinceLine(view, n.decidedAt);
+    out.push(`✖ ${view.title}`);
+    const diagnosis = diagnosisLine(view);
+    if (diagnosis) out.push(`  ${diagnosis}`);
+    out.push(`  ${whereLine(view)}`);
+    const since = sinceLine(view, n);
     if (since) out.push(`  ${since}`);
     for (const line of firstLines(view.error)) out.push(`  │ ${line}`);
     for (const line of linkLines(view)) out.push(`  ${line}`);
     out.push("");
   }
   for (const view of n.resolved) {
-    out.push(`✔ ${view.title}`, `  ${whereLine(view)}`, `  ${resolvedLine(view)}`, "");
+    out.push(`✔ ${view.title}`, `  ${whereLine(view)}`, `  ${resolvedLine(view, n)}`, "");
   }
   for (const item of n.digest) {
     out.push(`• ${digestLine(item)}`);
     for (const line of firstLines(item.error, 2)) out.push(`  │ ${line}`);
   }
   if (n.digest.length) out.push("");
+  const live = deploysLine(n);
+  if (live && n.kind === "alert") out.push(live);
   out.push(footerLine(n));
   return out.join("\n");
 }

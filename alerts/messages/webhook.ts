@@ -15,6 +15,7 @@ function alertJson(view: AlertView) {
     failedRuns: view.failedRuns,
     resolvedAt: iso(view.resolvedAt),
     error: firstLines(view.error).join("\n") || undefined,
+    diagnosis: view.diagnosis,
     links: view.links,
   };
 }
@@ -36,6 +37,7 @@ export function renderWebhook(n: Notification) {
       environment: n.run.environment,
       kind: n.run.kind,
       reportUrl: n.run.reportUrl,
+      deploys: n.run.deploys,
     },
     decidedAt: iso(n.decidedAt),
     firing: n.firing.map(alertJson),

@@ -105,3 +105,75 @@ test("Slack stays inside Block Kit limits with 60 alerts", () => {
   assert.ok((header?.text.length ?? 0) <= 150, "header limit");
   assert.match(text, /^\[FIRING:60\]/);
 });
+
+test("an alert leads with the failure's tier and cause, relates it to the deploy before it, and names what is live", () => {
+  const engine = new EngineHarness(testPolicy(), "scheduled");
+  const previous = {
+    platform: "render" as const,
+    id: "dep-old",
+    status: "deactivated",
+    phase: "superseded" as const,
+    createdAt: T0 - 60 * MINUTE,
+    liveAt: T0 - 55 * MINUTE,
+    commit: { sha: "0123456789abcdef", message: "Last good" },
+  };
+  const released = {
+    platform: "render" as const,
+    id: "dep-new",
+    status: "live",
+    phase: "live" as const,
+    createdAt: T0 - 6 * MINUTE,
+    liveAt: T0 - 2 * MINUTE,
+    commit: { sha: "abc1234fedcba98", message: "Move sessions to Redis\nlong body" },
+  };
+  engine.deploys = { live: [released], recent: [released, previous] };
+  const diagnosis =
+    "backend on Render · deploy in progress: deploy dep-x (update_in_progress) started 02:00 UTC; GET /health answered 503";
+  const result = { ...critical("backend health", "failed", { error: "Expected 200" }), diagnosis };
+  engine.run([result], T0);
+  const n = EngineHarness.on(
+    "email",
+    engine.run([result], T0 + 7 * MINUTE).sent,
+  )[0] as Notification;
+  const text = plainText(n);
+  assert.match(
+    text,
+    /✖ backend health\n {2}⚑ backend on Render · deploy in progress: deploy dep-x/,
+  );
+  assert.match(
+    text,
+    /failing since 2026-11-26 02:00 UTC \(7 min, 2 runs\), 2 min after Render deploy dep-new \(commit abc1234 "Move sessions to Redis"\) went live at 01:58 UTC/,
+  );
+  assert.match(
+    text,
+    /\nLive: Render deploy dep-new \(commit abc1234 "Move sessions to Redis"\) live since 01:58 UTC\nRun run-2/,
+  );
+  assert.match(
+    renderSlack(n)
+      .blocks.map((b) => JSON.stringify(b))
+      .join(""),
+    /⚑ backend on Render · deploy in progress/,
+  );
+  assert.match(renderEmail(n).html, /⚑ backend on Render · deploy in progress/);
+  assert.match(renderSms(n), /\(backend on Render - deploy in progress\)/);
+
+  // Rolled back: the deploy from before the incident is live again, and the resolve says so.
+  const rolledBack = {
+    ...previous,
+    id: "dep-rollback",
+    status: "live",
+    phase: "live" as const,
+    trigger: "rollback",
+    createdAt: T0 + 8 * MINUTE,
+    liveAt: T0 + 9 * MINUTE,
+  };
+  engine.deploys = { live: [rolledBack], recent: [rolledBack, released, previous] };
+  const resolved = EngineHarness.on(
+    "email",
+    engine.run([critical("backend health", "passed")], T0 + 20 * MINUTE).sent,
+  )[0] as Notification;
+  assert.match(
+    plainText(resolved),
+    /passing again at 2026-11-26 02:20 UTC after 2 runs, down 20 min, after a rollback: Render deploy dep-rollback \(commit 0123456 "Last good"\) is live again in place of dep-new/,
+  );
+});

@@ -1,3 +1,4 @@
+import type { RunDeploys } from "../../../platform/correlation.ts";
 import { applyAll, clearDigest, type StateOp, setEntry } from "../../apply.ts";
 import { observe } from "../../observe.ts";
 import { plan } from "../../plan.ts";
@@ -81,6 +82,8 @@ export class EngineHarness {
   configured: Set<ChannelName>;
   failing = new Set<ChannelName>();
   runs = 0;
+  /** What the platforms say is live and deployed, for the runs from now on. */
+  deploys: RunDeploys | undefined;
 
   constructor(
     policy: Policy = testPolicy(),
@@ -95,7 +98,12 @@ export class EngineHarness {
   /** `pass` picks the checks planned, as runAlerts does: the suite's first, then the notifiers'. */
   run(results: CheckResult[], at: number, pass: "checks" | "notifier" = "checks") {
     this.runs += 1;
-    const run = { runId: `run-${this.runs}`, environment: "local", kind: this.kind };
+    const run = {
+      runId: `run-${this.runs}`,
+      environment: "local",
+      kind: this.kind,
+      ...(this.deploys ? { deploys: this.deploys } : {}),
+    };
     const seen = observe(this.state, {
       results,
       policy: this.policy,
