@@ -1,0 +1,181 @@
+import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { after, before, describe, test } from "node:test";
+import { fileURLToPath } from "node:url";
+import { type HttpReceiver, httpReceiver } from "../alerts/test/support/receivers.ts";
+import { platformApi } from "../on-deploy/test/support/platform-api.ts";
+import { type ProcessResult, runProcess } from "../scripts/process.ts";
+import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
+
+// `npm run on-deploy` as users run it (node on-deploy/cli.ts), against the
+// reference stack as a configured target and a loopback stand-in for Vercel's
+// API and GitHub's statuses. The suite is narrowed to the backend's root
+// check and the frontend's secrets scan: a few seconds a run, and the frontend
+// is really fetched at the deployment's URL.
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const NARROW = [
+  "--",
+  "--project=api",
+  "--project=security",
+  "--grep=@root|frontend ships no secrets",
+  "--retries=0",
+];
+const READY_ID = "dpl_4Hq8WzReadyXk2mNvY7cE";
+const BUILDING_ID = "dpl_9TgB2kBuildingWx5sLqJ6hD";
+const SHA = "0123456789abcdef0123456789abcdef01234567";
+const VERCEL_TOKEN = "vercel-token-never-printed";
+const GITHUB_TOKEN = "ghp_github-token-never-printed";
+
+/** The process environment without any target, platform or on-deploy variable of the developer's. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) =>
+        !/^(FRONTEND|BACKEND|SUPABASE|SYNTHETIC|VERCEL|RENDER|GITHUB|ON_DEPLOY|STACK|ALERT)_/.test(
+          key,
+        ),
+    ),
+  );
+}
+
+describe("npm run on-deploy --deployment", () => {
+  let stack: RunningStack;
+  let api: HttpReceiver;
+  let dir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    [stack, api, dir] = await Promise.all([
+      bootStack({ ports: FREE_PORTS, envFile: false }),
+      httpReceiver(() => ({ status: 500 })),
+      mkdtemp(path.join(tmpdir(), "on-deploy-")),
+    ]);
+    const frontendHost = new URL(stack.urls.frontend).host;
+    api.respond = platformApi([
+      { id: READY_ID, url: frontendHost, readyState: "READY", sha: SHA },
+      { id: BUILDING_ID, url: "shop-git-next-acme.vercel.app", readyState: "BUILDING" },
+    ]);
+    env = {
+      ...stack.env,
+      SYNTHETIC_ENV: "local",
+      // Nothing answers here: a passing run proves the suite was pointed at the deployment instead.
+      FRONTEND_URL: "http://127.0.0.1:9",
+      VERCEL_API_URL: api.url,
+      VERCEL_TOKEN,
+      VERCEL_PROJECT_ID: "prj_OnDeployE2eProject",
+      GITHUB_API_URL: api.url,
+      GITHUB_TOKEN,
+      GITHUB_REPOSITORY: "acme/shop",
+      ON_DEPLOY_DIR: path.join(dir, "on-deploy"),
+      ALERT_STATE_PATH: path.join(dir, "alerts", "state.json"),
+      ALERT_JOURNAL_PATH: path.join(dir, "alerts", "journal.jsonl"),
+      SYNTHETIC_EMAIL_BUDGET_PATH: path.join(dir, "alerts", "email-budget.json"),
+      PLAYWRIGHT_JUNIT_OUTPUT_FILE: path.join(dir, "junit.xml"),
+      PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(dir, "playwright-report"),
+      ALLURE_RESULTS_DIR: path.join(dir, "allure-results"),
+    };
+  });
+  after(async () => {
+    await Promise.all([stack?.stop(), api?.close()]);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  const onDeploy = (args: string[], extra: Record<string, string> = {}): Promise<ProcessResult> =>
+    runProcess(process.execPath, ["--import", "tsx", "on-deploy/cli.ts", ...args], {
+      cwd: ROOT,
+      env: { ...cleanEnv(), ...env, ...extra, CI: "", FORCE_COLOR: "0" },
+    });
+
+  test("a READY deployment by id: the suite runs at its URL, exit 0, GitHub status and Vercel check reported", async () => {
+    const seen = api.received.length;
+    const result = await onDeploy([
+      "--deployment",
+      READY_ID,
+      "--github-status",
+      "--vercel-check",
+      ...NARROW,
+      `--output=${path.join(dir, "results")}`,
+    ]);
+    const output = result.stdout + result.stderr;
+    assert.equal(result.code, 0, output);
+    assert.match(
+      output,
+      new RegExp(
+        `the suite against ${stack.urls.frontend.replace(/\/$/, "")} \\(deployment ${READY_ID}, commit 0123456\\)`,
+      ),
+    );
+    assert.match(
+      output,
+      /HTML and JavaScript contain no service-role key/,
+      "the frontend scan ran",
+    );
+    assert.match(
+      await readFile(path.join(dir, "junit.xml"), "utf8"),
+      /<testsuites/,
+      "JUnit written where the suite writes it",
+    );
+    for (const secret of [VERCEL_TOKEN, GITHUB_TOKEN])
+      assert.ok(!output.includes(secret), "a token was printed");
+
+    const calls = api.received
+      .slice(seen)
+      .map((r) => ({ path: r.path.split("?")[0], body: r.body ? JSON.parse(r.body) : undefined }));
+    const statuses = calls
+      .filter((c) => c.path === `/repos/acme/shop/statuses/${SHA}`)
+      .map((c) => c.body);
+    assert.deepEqual(
+      statuses.map((s) => [s.state, s.context]),
+      [
+        ["pending", "synthetic-monitor/acceptance"],
+        ["success", "synthetic-monitor/acceptance"],
+      ],
+    );
+    const checks = calls
+      .filter((c) => c.path?.startsWith(`/v1/deployments/${READY_ID}/checks`))
+      .map((c) => c.body);
+    assert.deepEqual(
+      checks.map((c) => [c.name ?? null, c.status ?? null, c.conclusion ?? null]),
+      [
+        ["Synthetic acceptance", null, null],
+        [null, "running", null],
+        [null, "completed", "succeeded"],
+      ],
+    );
+    const auth = api.received.slice(seen).map((r) => r.headers.authorization);
+    assert.ok(auth.includes(`Bearer ${VERCEL_TOKEN}`) && auth.includes(`Bearer ${GITHUB_TOKEN}`));
+  });
+
+  test("a deployment still building: exit 2, saying so, and no run", async () => {
+    const result = await onDeploy(["--deployment", BUILDING_ID, ...NARROW]);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, new RegExp(`deployment ${BUILDING_ID} is BUILDING, not READY`));
+    assert.doesNotMatch(result.stdout, /the suite against|passed/);
+  });
+
+  test("an unknown deployment: exit 2 naming what to check", async () => {
+    const result = await onDeploy(["--deployment", "dpl_NoSuchDeployment1"]);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /Vercel found nothing for the deployment.* \(HTTP 404\)/);
+  });
+
+  test("an id without Vercel access names the variables; a URL alone is used as is", async () => {
+    const noAccess = { VERCEL_TOKEN: "", VERCEL_PROJECT_ID: "" };
+    const byId = await onDeploy(["--deployment", READY_ID], noAccess);
+    assert.equal(byId.code, 2, byId.stdout + byId.stderr);
+    assert.match(byId.stderr, /set VERCEL_TOKEN and VERCEL_PROJECT_ID/);
+
+    const byUrl = await onDeploy(["--deployment", stack.urls.frontend, ...NARROW], noAccess);
+    assert.equal(byUrl.code, 0, byUrl.stdout + byUrl.stderr);
+    assert.match(
+      byUrl.stdout,
+      new RegExp(`the suite against ${stack.urls.frontend.replace(/\/$/, "")}\n`),
+    );
+
+    const check = await onDeploy(["--deployment", stack.urls.frontend, "--vercel-check"], noAccess);
+    assert.equal(check.code, 2, "--vercel-check without access is refused before any run");
+    assert.match(check.stderr, /--vercel-check needs the Vercel API/);
+  });
+});
