@@ -158,7 +158,8 @@ function shapeProblem(error: z.ZodError): string {
   const field = issue.path.length > 0 ? issue.path.join(".") : "the reply itself";
   if (issue.code === "invalid_type") {
     const missing = /received undefined/.test(issue.message);
-    return missing ? `${field} is missing` : `${field} is not a ${issue.expected}`;
+    const article = /^[aeiou]/.test(issue.expected) ? "an" : "a";
+    return missing ? `${field} is missing` : `${field} is not ${article} ${issue.expected}`;
   }
   if (issue.code === "invalid_value") return `${field} has an undocumented value`;
   return `${field} is malformed`;
