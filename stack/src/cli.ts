@@ -17,6 +17,9 @@ const PORT_VARS: Record<keyof StackPorts, string> = {
   mailApi: "STACK_MAIL_API_PORT",
   smtp: "STACK_SMTP_PORT",
   control: "STACK_CONTROL_PORT",
+  vercelApi: "STACK_VERCEL_API_PORT",
+  renderApi: "STACK_RENDER_API_PORT",
+  supabaseManagement: "STACK_SUPABASE_MANAGEMENT_PORT",
 };
 
 const USAGE = `Usage: npm run stack -- [--app NAME] [--fault NAME[=VALUE]]... [--jwt-alg ALG] [--free-ports] [--env-out PATH] [--confirm-email]
@@ -55,7 +58,7 @@ Apps:
 ${APP_NAMES.map((name) => `  ${name.padEnd(18)} ${APP_DESCRIPTIONS[name]}`).join("\n")}
 
 Faults:
-${FAULT_NAMES.map((name) => `  ${name.padEnd(18)} ${FAULT_DESCRIPTIONS[name]}`).join("\n")}
+${FAULT_NAMES.map((name) => `  ${name.padEnd(24)} ${FAULT_DESCRIPTIONS[name]}`).join("\n")}
 `;
 
 function fail(message: string): never {

@@ -1,7 +1,7 @@
 import pg from "pg";
 import type { AppName } from "./apps.ts";
 import {
-  DEFAULT_LATENCY_MS,
+  FAULT_DEFAULT_VALUES,
   FAULT_NAMES,
   type FaultName,
   type FaultState,
@@ -61,6 +61,11 @@ const APP_FAULTS: readonly FaultName[] = [
   "frontend-js-error",
   "cors-refused",
   "key-leaked",
+  "render-cold-start",
+  "render-deploying",
+  "render-suspended",
+  "vercel-function-timeout",
+  "vercel-protection",
 ];
 
 /** A fault this stack cannot put in place; the control API answers 409. */
@@ -81,6 +86,15 @@ export interface FaultHooks {
   stopBackend(): Promise<void>;
   /** Starts the backend again on its port. */
   startBackend(): Promise<void>;
+  /**
+   * Fault render-deploying: a new Render deploy that goes live after
+   * `seconds`; resolves true when it did, false when it was canceled.
+   */
+  startRenderDeploy(seconds: number): Promise<boolean>;
+  /** The fault cleared before the deploy went live: the deploy is canceled. */
+  cancelRenderDeploy(): void;
+  /** Fault render-cold-start: the Render instance spins down until the next request. */
+  spinDownRender(): void;
 }
 
 /**
@@ -133,11 +147,13 @@ export class FaultController {
     if (refused) return Promise.reject(new FaultRefused(refused));
     return this.#serial(async () => {
       const wasOn = this.#state.on(name);
-      this.#state.set(name, name === "backend-latency" ? (value ?? DEFAULT_LATENCY_MS) : value);
+      this.#state.set(name, value ?? FAULT_DEFAULT_VALUES[name]);
       if (wasOn) return;
       const sql = this.#databaseFaults[name];
       if (sql) await this.#sql(sql);
       if (name === "backend-down") await this.#hooks?.stopBackend();
+      if (name === "render-cold-start") this.#hooks?.spinDownRender();
+      if (name === "render-deploying") this.#deploy(this.#state.value(name) ?? 0);
     });
   }
 
@@ -147,11 +163,19 @@ export class FaultController {
       this.#state.clear(name);
       if (this.#databaseFaults[name]) await this.#restoreSchema();
       if (name === "backend-down") await this.#hooks?.startBackend();
+      if (name === "render-deploying") this.#hooks?.cancelRenderDeploy();
     });
   }
 
   async clearAll(): Promise<void> {
     for (const { name } of this.#state.list()) await this.clear(name);
+  }
+
+  /** The deploy that went live switches its fault off, as a finished deploy ends. */
+  #deploy(seconds: number): void {
+    void this.#hooks?.startRenderDeploy(seconds).then((live) => {
+      if (live) void this.#serial(async () => this.#state.clear("render-deploying"));
+    });
   }
 
   async #restoreSchema(): Promise<void> {

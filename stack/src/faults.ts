@@ -22,6 +22,13 @@ export const FAULT_NAMES = [
   "frontend-js-error",
   "cors-refused",
   "key-leaked",
+  "render-cold-start",
+  "render-deploying",
+  "render-suspended",
+  "vercel-function-timeout",
+  "vercel-protection",
+  "supabase-paused",
+  "supabase-rate-limited",
 ] as const;
 
 export type FaultName = (typeof FAULT_NAMES)[number];
@@ -50,9 +57,30 @@ export const FAULT_DESCRIPTIONS: Record<FaultName, string> = {
   "frontend-js-error": "every frontend page throws an uncaught JavaScript error",
   "cors-refused": "the backend's CORS refuses the frontend's origin",
   "key-leaked": "the service-role key is embedded in the frontend's JavaScript",
+  "render-cold-start":
+    "the backend is a spun-down Render free instance: asleep when switched on, the next request (and any arriving while it wakes) is answered after N ms (value, default 5000); asleep again after 20 s without requests",
+  "render-deploying":
+    "a new deploy appears in the Render API (build_in_progress, then update_in_progress) and the backend answers 503 for N s (value, default 20); then the deploy is live with a new commit (the previous one deactivated), /health reports it and the fault switches itself off; cleared earlier, the deploy is canceled",
+  "render-suspended":
+    'the Render API reports the backend\'s service suspended ("suspended", suspenders ["user"]) and the backend answers 503 (a "Service Suspended" page) to every request',
+  "vercel-function-timeout":
+    "the frontend's HTML pages (404 pages too) answer 504 with x-vercel-error: FUNCTION_INVOCATION_TIMEOUT and Vercel's plain error body (assets are still served)",
+  "vercel-protection":
+    "Deployment Protection is on and the bypass secret was rotated: the frontend answers Vercel Authentication's 401 to every request without the new secret in x-vercel-protection-bypass (or the _vercel_jwt cookie such a request with x-vercel-set-bypass-cookie got); VERCEL_PROTECTION_BYPASS is refused",
+  "supabase-paused":
+    "the Supabase project is paused: the Management API reports INACTIVE (services unhealthy) and every request to the project (/auth/v1, /rest/v1, …) answers HTTP 540",
+  "supabase-rate-limited":
+    "Supabase Auth answers 429 to requests without the service-role key: over_email_send_rate_limit on signup, recover, otp and resend, over_request_rate_limit elsewhere (not /health, /settings, the JWKS)",
 };
 
 export const DEFAULT_LATENCY_MS = 1500;
+
+/** Values a fault takes when none is given. */
+export const FAULT_DEFAULT_VALUES: Partial<Record<FaultName, number>> = {
+  "backend-latency": DEFAULT_LATENCY_MS,
+  "render-cold-start": 5000,
+  "render-deploying": 20,
+};
 
 export function isFaultName(name: string): name is FaultName {
   return (FAULT_NAMES as readonly string[]).includes(name);

@@ -9,6 +9,10 @@ export const DEFAULT_PORTS = {
   mailApi: 54324,
   smtp: 54325,
   control: 54329,
+  // The platforms' APIs: Vercel's, Render's and the Supabase Management API.
+  vercelApi: 54331,
+  renderApi: 54332,
+  supabaseManagement: 54333,
 } as const;
 
 export type StackPorts = { -readonly [K in keyof typeof DEFAULT_PORTS]: number };
@@ -22,6 +26,9 @@ export const FREE_PORTS: Readonly<StackPorts> = Object.freeze({
   mailApi: 0,
   smtp: 0,
   control: 0,
+  vercelApi: 0,
+  renderApi: 0,
+  supabaseManagement: 0,
 });
 
 /** Asks the kernel for a free TCP port on `host` (for servers that cannot listen on 0 themselves). */

@@ -13,6 +13,18 @@ import { FaultState } from "./faults.ts";
 import { startFrontend } from "./frontend/index.ts";
 import { startMailSink } from "./mailsink/index.ts";
 import { parseMigrationsDir } from "./own-migrations.ts";
+import {
+  RENDER_SERVICE_ID,
+  SUPABASE_PROJECT_REF,
+  VERCEL_PROJECT_ID,
+  VERCEL_TEAM_ID,
+} from "./platforms/ids.ts";
+import { startRenderApi } from "./platforms/render-api.ts";
+import { RenderService } from "./platforms/render-service.ts";
+import { makePlatformSecrets, type PlatformSecrets } from "./platforms/secrets.ts";
+import { startSupabaseManagement } from "./platforms/supabase-management.ts";
+import { startVercelApi } from "./platforms/vercel-api.ts";
+import { VercelProject } from "./platforms/vercel-project.ts";
 import { DEFAULT_PORTS, freePort, type StackPorts } from "./ports.ts";
 import type { RunningServer } from "./running.ts";
 import { loadAuthTemplates } from "./supabase/auth/templates.ts";
@@ -76,12 +88,21 @@ export interface StackUrls {
   smtp: string;
   mailApi: string;
   control: string;
+  /** The platforms' API origins (clients append /v6/…, /v1/…). */
+  vercelApi: string;
+  renderApi: string;
+  supabaseManagement: string;
 }
 
-/** A stack on a team's own migrations with no app named: no reference frontend or backend. */
-export type SupabaseOnlyUrls = Omit<StackUrls, "frontend" | "backend"> & {
+/** A stack on a team's own migrations with no app named: no reference frontend or backend, so no Vercel or Render. */
+export type SupabaseOnlyUrls = Omit<
+  StackUrls,
+  "frontend" | "backend" | "vercelApi" | "renderApi"
+> & {
   frontend?: undefined;
   backend?: undefined;
+  vercelApi?: undefined;
+  renderApi?: undefined;
 };
 
 /** `App` undefined: only Supabase (and the mail sink and control API) runs. */
@@ -167,7 +188,9 @@ async function bootOnce(
   const frontendUrl = `http://${host}:${ports.frontend}`;
   const backendUrl = `http://${host}:${ports.backend}`;
   const state = new FaultState();
-  const started: Array<{ close(): Promise<void> }> = [];
+  const secrets = makePlatformSecrets();
+  const bootedAt = Date.now();
+  const started: Closable[] = [];
   let stopping = false;
   let reportCrash: (error: Error) => void = () => {};
   const crashed = new Promise<never>((_resolve, reject) => {
@@ -210,7 +233,15 @@ async function bootOnce(
     });
 
     let hooks: FaultHooks | undefined;
+    const platformStarts: Array<Promise<RunningServer>> = [];
     if (app) {
+      const render = new RenderService({
+        backendUrl,
+        commit: version.commit,
+        bootedAt,
+        faults: state,
+      });
+      started.push(render);
       const backendOptions = {
         app,
         host,
@@ -223,6 +254,7 @@ async function bootOnce(
         commit: version.commit,
         faults: state,
         logStream: options.logStream,
+        platform: render,
       };
       let backend: RunningServer | undefined;
       const backendHandle = {
@@ -247,6 +279,7 @@ async function bootOnce(
             anonKey: project.keys.anonKey,
             internalUrl: project.api.url,
           },
+          protectionBypass: secrets.vercelRotatedBypass,
         }),
       ]);
       if (backendStart.status === "fulfilled") backend = backendStart.value;
@@ -259,7 +292,58 @@ async function bootOnce(
         startBackend: async () => {
           backend = await startBackend(backendOptions);
         },
+        startRenderDeploy: (seconds) => render.startDeploy(seconds),
+        cancelRenderDeploy: () => render.cancelDeploy(),
+        spinDownRender: () => render.spinDown(),
       };
+      const vercel = new VercelProject({
+        frontendUrl,
+        commit: version.commit,
+        bootedAt,
+        bypassSecret: secrets.vercelProtectionBypass,
+        rotatedBypassSecret: secrets.vercelRotatedBypass,
+        faults: state,
+      });
+      platformStarts.push(
+        startVercelApi({
+          host,
+          port: ports.vercelApi,
+          token: secrets.vercelToken,
+          project: vercel,
+        }),
+        startRenderApi({
+          host,
+          port: ports.renderApi,
+          apiKey: secrets.renderApiKey,
+          service: render,
+        }),
+      );
+    }
+    platformStarts.push(
+      startSupabaseManagement({
+        host,
+        port: ports.supabaseManagement,
+        accessToken: secrets.supabaseAccessToken,
+        projectUrl: project.api.url,
+        anonKey: project.keys.anonKey,
+        serviceRoleKey: project.keys.serviceRoleKey,
+        dbUrl: project.postgres.url,
+        bootedAt,
+        faults: state,
+        auth: {
+          siteUrl: options.siteUrl ?? frontendUrl,
+          autoconfirm: !options.confirmEmail,
+          smtpUrl: authSmtpUrl ?? mail.smtpUrl,
+        },
+      }),
+    );
+    // Each server that started is closed by a failed boot, also when another's port was taken.
+    const platformResults = await Promise.allSettled(platformStarts);
+    for (const result of platformResults) {
+      if (result.status === "fulfilled") started.push(result.value);
+    }
+    for (const result of platformResults) {
+      if (result.status === "rejected") throw result.reason;
     }
 
     // Database faults are written against the reference schema, so a team's
@@ -270,13 +354,21 @@ async function bootOnce(
       { url: project.postgres.url, migrationsDir, referenceApp },
       hooks,
     );
-    const appUrls = app ? { frontend: frontendUrl, backend: backendUrl } : undefined;
+    const appUrls = app
+      ? {
+          frontend: frontendUrl,
+          backend: backendUrl,
+          vercelApi: `http://${host}:${ports.vercelApi}`,
+          renderApi: `http://${host}:${ports.renderApi}`,
+        }
+      : undefined;
     const supabaseUrls = {
       supabase: project.api.url,
       db: project.postgres.url,
       smtp: mail.smtpUrl,
       mailApi: mail.apiUrl,
       control: `http://${host}:${ports.control}`,
+      supabaseManagement: `http://${host}:${ports.supabaseManagement}`,
     };
     const urls: StackUrls | SupabaseOnlyUrls = appUrls
       ? { ...appUrls, ...supabaseUrls }
@@ -290,7 +382,13 @@ async function bootOnce(
     started.push(control);
     for (const spec of options.faults ?? []) await faults.set(spec);
 
-    const env = stackEnv(app, urls, project.keys, own === undefined ? undefined : migrationsDir);
+    const env = stackEnv(
+      app,
+      urls,
+      project.keys,
+      secrets,
+      own === undefined ? undefined : migrationsDir,
+    );
     const envFile =
       options.envFile === false
         ? undefined
@@ -326,6 +424,7 @@ export function stackEnv(
   app: AppName | undefined,
   urls: StackUrls | SupabaseOnlyUrls,
   keys: ProjectKeys,
+  secrets: PlatformSecrets,
   ownMigrations?: string,
 ): Record<string, string> {
   return {
@@ -343,6 +442,28 @@ export function stackEnv(
     MAIL_SINK_SMTP_URL: urls.smtp,
     MAIL_SINK_API_URL: urls.mailApi,
     STACK_CONTROL_URL: urls.control,
+    ...(urls.vercelApi
+      ? {
+          VERCEL_API_URL: urls.vercelApi,
+          VERCEL_TOKEN: secrets.vercelToken,
+          VERCEL_PROJECT_ID,
+          VERCEL_TEAM_ID,
+          // The secret before fault vercel-protection rotated it: refused under that fault.
+          VERCEL_PROTECTION_BYPASS: secrets.vercelProtectionBypass,
+          VERCEL_WEBHOOK_SECRET: secrets.vercelWebhookSecret,
+        }
+      : {}),
+    ...(urls.renderApi
+      ? {
+          RENDER_API_URL: urls.renderApi,
+          RENDER_API_KEY: secrets.renderApiKey,
+          RENDER_SERVICE_ID,
+          RENDER_WEBHOOK_SECRET: secrets.renderWebhookSecret,
+        }
+      : {}),
+    SUPABASE_API_URL: urls.supabaseManagement,
+    SUPABASE_ACCESS_TOKEN: secrets.supabaseAccessToken,
+    SUPABASE_PROJECT_REF,
   };
 }
 
@@ -361,7 +482,11 @@ async function resolvePorts(host: string, ports: StackPorts): Promise<StackPorts
   return resolved;
 }
 
-async function closeAll(parts: Array<{ close(): Promise<void> }>): Promise<void> {
+interface Closable {
+  close(): Promise<void>;
+}
+
+async function closeAll(parts: Closable[]): Promise<void> {
   for (const part of [...parts].reverse()) await part.close().catch(() => {});
 }
 

@@ -15,9 +15,18 @@ async function listen(port: number): Promise<Server> {
 // start in the failed attempt must be closed, or it keeps the process alive
 // (a test file that never exited in CI: its frontend still listened).
 test("a boot that fails because the backend's port is taken closes the frontend it started", async () => {
-  const [frontend, backend, supabase, db, smtp, mailApi, control] = await Promise.all(
-    Array.from({ length: 7 }, () => freePort("127.0.0.1")),
-  );
+  const [
+    frontend,
+    backend,
+    supabase,
+    db,
+    smtp,
+    mailApi,
+    control,
+    vercelApi,
+    renderApi,
+    management,
+  ] = await Promise.all(Array.from({ length: 10 }, () => freePort("127.0.0.1")));
   const taken = await listen(backend as number);
   try {
     await assert.rejects(
@@ -30,6 +39,9 @@ test("a boot that fails because the backend's port is taken closes the frontend 
           smtp: smtp as number,
           mailApi: mailApi as number,
           control: control as number,
+          vercelApi: vercelApi as number,
+          renderApi: renderApi as number,
+          supabaseManagement: management as number,
         },
         envFile: false,
       }),

@@ -7,6 +7,7 @@ import { DEFAULT_LATENCY_MS, type FaultSwitches } from "../faults.ts";
 import { registerAuthRoutes } from "./auth-routes.ts";
 import { ApiError, toApiError } from "./errors.ts";
 import { registerHealth } from "./health.ts";
+import type { BackendHost } from "./host.ts";
 import { logEveryRequest, loggerOptions } from "./logging.ts";
 import { registerMeRoutes, registerTokenUserRoute } from "./me-routes.ts";
 import { requestIdOf } from "./request-id.ts";
@@ -27,6 +28,8 @@ export interface BackendOptions {
   app?: AppName;
   /** Receives the JSON log lines; no logging without it. */
   logStream?: Writable;
+  /** What the backend runs on (the stack's Render service); it sees every request first. */
+  platform?: BackendHost;
 }
 
 export const BODY_LIMIT_BYTES = 16 * 1024;
@@ -49,6 +52,8 @@ export async function createBackendApp(options: BackendOptions): Promise<Fastify
     },
   });
 
+  const { platform } = options;
+  if (platform) app.addHook("onRequest", (request, reply) => platform.onRequest(request, reply));
   app.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
     if (faults.on("backend-latency")) {
@@ -91,7 +96,7 @@ export async function createBackendApp(options: BackendOptions): Promise<Fastify
   });
 
   const supabaseFor = supabaseFactory(options.supabaseUrl, options.supabaseAnonKey);
-  registerHealth(app, options);
+  registerHealth(app, { ...options, commit: () => platform?.commit() ?? options.commit });
   if (options.app === "ssr") {
     // The ssr app signs in at Supabase Auth from the page; the backend only checks its tokens.
     registerTokenUserRoute(app, supabaseFor);

@@ -7,7 +7,8 @@ export interface HealthOptions {
   supabaseAnonKey: string;
   supabaseServiceRoleKey: string;
   version: string;
-  commit: string;
+  /** The commit running now (a new deploy changes it). */
+  commit: () => string;
 }
 
 interface CheckResult {
@@ -56,7 +57,7 @@ export function registerHealth(app: FastifyInstance, options: HealthOptions): vo
     return {
       status: healthy ? "ok" : "degraded",
       version: options.version,
-      commit: options.commit,
+      commit: options.commit(),
       uptime_s: Math.floor((Date.now() - startedAt) / 1000),
       checks: { database, auth },
     };

@@ -13,6 +13,7 @@ import {
 } from "./headers.ts";
 import { spaShape } from "./spa/shape.ts";
 import { type SupabaseForPages, ssrShape } from "./ssr/shape.ts";
+import { registerVercelEdge } from "./vercel-edge.ts";
 
 export type { SupabaseForPages } from "./ssr/shape.ts";
 
@@ -28,6 +29,8 @@ export interface FrontendOptions {
   app?: AppName;
   /** The Supabase project the ssr pages use (required for app ssr). */
   supabase?: SupabaseForPages;
+  /** The bypass secret Deployment Protection accepts under fault vercel-protection. */
+  protectionBypass?: string;
 }
 
 function shapeOf(options: FrontendOptions): FrontendShape {
@@ -51,6 +54,7 @@ export async function startFrontend(options: FrontendOptions): Promise<RunningSe
   app.addHook("onRequest", async (_request, reply) => {
     reply.headers(vercelHeaders(csp));
   });
+  registerVercelEdge(app, { faults, protectionBypass: options.protectionBypass });
 
   const sendPage: PageSender = (reply, page, { status = 200, cacheControl } = {}) =>
     reply

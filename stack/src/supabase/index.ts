@@ -1,10 +1,10 @@
 import cors from "@fastify/cors";
-import Fastify from "fastify";
+import Fastify, { type FastifyRequest } from "fastify";
 import type { FaultName, FaultSwitches } from "../faults.ts";
 import { freePort } from "../ports.ts";
 import type { RunningServer } from "../running.ts";
 import { AUTH } from "./auth/config.ts";
-import { internalError, sendAuthError } from "./auth/errors.ts";
+import { AuthError, internalError, sendAuthError } from "./auth/errors.ts";
 import { authPlugin } from "./auth/index.ts";
 import type { CustomTemplates } from "./auth/templates.ts";
 import type { SupabaseContext } from "./context.ts";
@@ -44,6 +44,11 @@ const EXPOSED_HEADERS = [
 /** Routes the gateway lets through without an API key (links clicked in emails, the JWKS). */
 const OPEN_ROUTES = [/^\/auth\/v1\/(verify|callback|\.well-known\/jwks\.json)(\?|$)/];
 
+/** Auth routes that send mail; GoTrue's email rate limit counts them. */
+const EMAIL_ROUTES = ["/auth/v1/signup", "/auth/v1/recover", "/auth/v1/otp", "/auth/v1/resend"];
+/** Auth routes no rate limit covers. */
+const UNLIMITED_ROUTES = ["/auth/v1/health", "/auth/v1/settings", "/auth/v1/.well-known/jwks.json"];
+
 /** The Supabase stand-in: a gateway in front of the Auth and Data APIs. */
 export async function startSupabase(options: SupabaseOptions): Promise<RunningServer> {
   // The public URL is part of the context (token issuer, links), so the port is fixed first.
@@ -75,6 +80,14 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSe
   });
 
   app.addHook("onRequest", async (request, reply) => {
+    // A paused project answers everything with Supabase's own status 540
+    // (https://supabase.com/docs/guides/troubleshooting/http-status-codes).
+    if (options.faults.on("supabase-paused")) {
+      return reply.code(540).send({
+        message: "Project paused",
+        hint: "This project is paused; restore it from the dashboard (fault supabase-paused).",
+      });
+    }
     if (request.method === "OPTIONS") return;
     if (OPEN_ROUTES.some((route) => route.test(request.url))) return;
     const apikey = request.headers.apikey;
@@ -123,6 +136,16 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSe
           sendAuthError(request, reply, error);
           return reply;
         }
+        if (options.faults.on("supabase-rate-limited") && !withServiceRole(request, options.keys)) {
+          const route = request.routeOptions.url ?? "";
+          if (!UNLIMITED_ROUTES.includes(route)) {
+            const error = EMAIL_ROUTES.includes(route)
+              ? new AuthError(429, "over_email_send_rate_limit", "email rate limit exceeded")
+              : new AuthError(429, "over_request_rate_limit", "Request rate limit reached");
+            sendAuthError(request, reply, error);
+            return reply;
+          }
+        }
       });
       await authPlugin(auth, context);
     },
@@ -143,4 +166,15 @@ export async function startSupabase(options: SupabaseOptions): Promise<RunningSe
       await pool.end();
     },
   };
+}
+
+/** Whether the request is the project's own server (the service role), which rate limits spare. */
+function withServiceRole(request: FastifyRequest, keys: ProjectKeys): boolean {
+  const apikey = request.headers.apikey;
+  const presented = Array.isArray(apikey) ? apikey[0] : apikey;
+  return (
+    request.supabaseBearer === keys.serviceRoleKey ||
+    presented === keys.serviceRoleKey ||
+    presented === keys.secretKey
+  );
 }
