@@ -27,14 +27,17 @@ export interface Received {
   body: unknown;
 }
 
-export type Route = (request: Received) => Reply;
+/** `documented` is the route's own answer, for an override that changes only some requests. */
+export type Route = (request: Received, documented: () => Reply) => Reply;
 
 export interface FakeApi {
   /** The origin, e.g. http://127.0.0.1:41234. */
   url: string;
   received: Received[];
-  /** Replaces the answer of `METHOD /path` (query ignored) until reset. */
+  /** Replaces the answer of `METHOD /path` (query ignored), or of every route for "*", until reset. */
   override(route: string, reply: Reply | Route): void;
+  /** Added before every answer until reset, ms. */
+  latencyMs: number;
   /** Back to the documented answers; forgets what was received. */
   reset(): void;
   close(): Promise<void>;
@@ -59,14 +62,18 @@ export async function fakeApi(token: string, routes: Record<string, Route>): Pro
     };
     received.push(request);
     const key = `${request.method} ${request.path}`;
-    const route = overrides.get(key) ?? routes[key];
+    const notFound = (): Reply => ({ status: 404, json: { message: "Not Found" } });
+    const own = routes[key];
+    const documented = (): Reply => (own ? own(request, notFound) : notFound());
+    const route = overrides.get(key) ?? overrides.get("*");
     const reply: Reply =
       request.authorization !== `Bearer ${token}`
         ? { status: 401, json: { error: { code: "forbidden", message: "Not authorized" } } }
         : route
-          ? route(request)
-          : { status: 404, json: { message: "Not Found" } };
-    if (reply.delayMs) await sleep(reply.delayMs);
+          ? route(request, documented)
+          : documented();
+    const delay = api.latencyMs + (reply.delayMs ?? 0);
+    if (delay > 0) await sleep(delay);
     if (res.destroyed) return;
     const body = reply.body ?? JSON.stringify(reply.json ?? null);
     res.writeHead(reply.status ?? 200, {
@@ -83,15 +90,17 @@ export async function fakeApi(token: string, routes: Record<string, Route>): Pro
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const api: FakeApi = {
     url: `http://127.0.0.1:${port}`,
     received,
+    latencyMs: 0,
     override(route, reply) {
       overrides.set(route, typeof reply === "function" ? reply : () => reply);
     },
     reset() {
       overrides.clear();
       received.length = 0;
+      api.latencyMs = 0;
     },
     close() {
       // Stalled replies would hold close() open until their timers end.
@@ -99,6 +108,7 @@ export async function fakeApi(token: string, routes: Record<string, Route>): Pro
       return new Promise((resolve) => server.close(() => resolve()));
     },
   };
+  return api;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
