@@ -57,10 +57,11 @@ async function attempt(url: string, timeoutMs: number): Promise<Attempt> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
-    const response = await fetch(url, {
+    const { target, headers } = request(url);
+    const response = await fetch(target, {
       redirect: "manual",
       signal: AbortSignal.timeout(timeoutMs),
-      headers: { "cache-control": "no-cache" },
+      headers,
     });
     // Timed to the headers: the wake-up delays them; a large body is not the instance's start.
     const ms = elapsed();
@@ -71,6 +72,18 @@ async function attempt(url: string, timeoutMs: number): Promise<Attempt> {
     if (isTimeout(error)) return { ms, error: `no answer within ${timeoutMs} ms` };
     return { ms, error: `could not be reached (${networkCause(error)})` };
   }
+}
+
+/** fetch refuses a URL with credentials (and quotes it): they go as Basic auth, like curl sends them. */
+function request(url: string): { target: string; headers: Record<string, string> } {
+  const headers: Record<string, string> = { "cache-control": "no-cache" };
+  if (!URL.canParse(url)) return { target: url, headers };
+  const parsed = new URL(url);
+  if (parsed.username !== "" || parsed.password !== "") {
+    const pair = `${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`;
+    headers.authorization = `Basic ${Buffer.from(pair).toString("base64")}`;
+  }
+  return { target: withoutCredentials(url), headers };
 }
 
 function withoutCredentials(url: string): string {
