@@ -1,7 +1,7 @@
 import type { Label, StepResult, TestResult } from "allure-js-commons";
 import type { LifecycleListener } from "allure-js-commons/sdk/reporter";
 import { TAGS, TIER_BY_PROJECT, UNKNOWN_TIER } from "../contract/vocabulary.ts";
-import { PAGE_PROBLEMS } from "../fixtures/attachments/names.ts";
+import { DIAGNOSIS, PAGE_PROBLEMS } from "../fixtures/attachments/names.ts";
 
 /** Label on failures whose page was itself failing: categories file them as product, not suite, defects. */
 export const PAGE_HEALTH_LABEL = { name: "pageHealth", value: "errors on the page" } as const;
@@ -53,6 +53,10 @@ export const labelsListener: LifecycleListener = {
   beforeTestResultWrite(result) {
     result.labels.push(...labelsFor(result));
     if (hasAttachment(result, PAGE_PROBLEMS)) result.labels.push({ ...PAGE_HEALTH_LABEL });
+    // The failure's tier and cause (fixtures/diagnosis.ts) is the first thing its message says.
+    const diagnosis = labelValue(result.labels, DIAGNOSIS);
+    if (diagnosis && result.statusDetails?.message !== undefined)
+      result.statusDetails.message = `⚑ ${diagnosis}\n\n${result.statusDetails.message}`;
     // Allure 3 reads statusDetails.flaky; allure-js-commons' type does not list it yet.
     if (passedOnRetry(result))
       result.statusDetails = Object.assign({}, result.statusDetails, { flaky: true });

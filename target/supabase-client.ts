@@ -14,8 +14,13 @@ export function supabaseStorageKey(supabaseUrl: string): string {
   return `sb-${new URL(supabaseUrl).hostname.split(".")[0]}-auth-token`;
 }
 
-export function newSupabaseClient(url: string, key: string): SupabaseClient {
+export function newSupabaseClient(
+  url: string,
+  key: string,
+  options: { fetch?: typeof fetch } = {},
+): SupabaseClient {
   return createClient(url, key, {
+    ...(options.fetch ? { global: { fetch: options.fetch } } : {}),
     auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
     realtime: { transport: WebSocket as unknown as typeof globalThis.WebSocket },
   });
