@@ -1,6 +1,16 @@
+import path from "node:path";
 import type { FullConfig } from "@playwright/test";
+import { app } from "../contract/index.ts";
+import { PlatformConfigError, parsePlatformEnv } from "../platform/index.ts";
+import {
+  ColdStartBudgetError,
+  coldStartBudgetFromEnv,
+  PLATFORM_FILE_VARIABLE,
+  takePlatformSnapshot,
+  writePlatformSnapshot,
+} from "../platform/snapshot.ts";
 import { type AppName, bootStack, FREE_PORTS, type JwtAlg } from "../stack/index.ts";
-import { ConfigError, hasNoTarget, parseMailboxConfig } from "../target/config.ts";
+import { ConfigError, hasNoTarget, parseConfig, parseMailboxConfig } from "../target/config.ts";
 import { checkMailbox, MailboxError } from "../target/mailbox.ts";
 import { stackTargetEnv } from "./stack-target.ts";
 
@@ -16,6 +26,7 @@ export default async function globalSetup(
 ): Promise<(() => Promise<void>) | undefined> {
   if (!hasNoTarget()) {
     await preflightMailbox();
+    await snapshotPlatform(config);
     return undefined;
   }
   const faults: string[] = config.metadata.stackFaults ?? [];
@@ -35,6 +46,7 @@ export default async function globalSetup(
     `No target configured: booted the reference stack (app ${stack.app}, ${stack.urls.frontend}${jwtAlg && jwtAlg !== "HS256" ? `, ${jwtAlg} session tokens` : ""}${confirmEmail ? ", Confirm email on" : ""})${faults.length > 0 ? ` with faults ${faults.join(", ")}` : ""}.\n`,
   );
   await preflightMailbox();
+  await snapshotPlatform(config);
   // The alert reporter delivers to the stack's mail sink after this teardown.
   return () => stack.stop({ keepMailSink: true });
 }
@@ -49,4 +61,54 @@ async function preflightMailbox(): Promise<void> {
     process.stderr.write(`Invalid configuration:\n  - ${error.message}\n`);
     process.exit(2);
   }
+}
+
+/**
+ * What the platforms' APIs say and how the backend answers its first request,
+ * taken once before the tests (bounded by timeouts, never failing the run) and
+ * left in the output folder, where workers and reporters find it through
+ * SYNTHETIC_PLATFORM_FILE. A malformed platform variable stops the run (exit 2).
+ */
+async function snapshotPlatform(config: FullConfig): Promise<void> {
+  let access: ReturnType<typeof parsePlatformEnv>;
+  let budgetMs: number;
+  try {
+    access = parsePlatformEnv();
+    budgetMs = coldStartBudgetFromEnv();
+  } catch (error) {
+    if (!(error instanceof PlatformConfigError || error instanceof ColdStartBudgetError))
+      throw error;
+    process.stderr.write(`Invalid configuration:\n  - ${error.message}\n`);
+    process.exit(2);
+  }
+  const target = parseConfig();
+  const backendHealthUrl =
+    target.backendUrl && app.backend
+      ? new URL(app.backend.health, `${target.backendUrl.replace(/\/?$/, "/")}`).toString()
+      : undefined;
+  const snapshot = await takePlatformSnapshot(
+    access,
+    {
+      ...(backendHealthUrl ? { backendHealthUrl } : {}),
+      origins: [target.frontendUrl, target.backendUrl, target.supabaseUrl].filter(
+        (url): url is string => url !== undefined,
+      ),
+    },
+    { budgetMs, log: (line) => process.stdout.write(`${line}\n`) },
+  );
+  for (const gap of snapshot.gaps) {
+    process.stdout.write(
+      `Platform data: no ${gap.platform} data this run: ${gap.reason} (the run goes on without it).\n`,
+    );
+  }
+  const probe = snapshot.probes.backend;
+  if (probe?.coldStartMs !== undefined) {
+    process.stdout.write(
+      `Backend: the first request took ${probe.firstMs} ms, the re-check ${probe.secondMs} ms: a cold start of about ${probe.coldStartMs} ms (budget ${budgetMs} ms).\n`,
+    );
+  }
+  const outputDir = config.projects[0]?.outputDir ?? path.join(config.rootDir, "test-results");
+  const file = path.join(outputDir, "platform.json");
+  await writePlatformSnapshot(file, snapshot);
+  process.env[PLATFORM_FILE_VARIABLE] = file;
 }

@@ -3,7 +3,7 @@ import type { FullConfig, TestCase, TestResult } from "@playwright/test/reporter
 import { DEGRADED_SUFFIX, TITLE_SEPARATOR } from "../alerts/identity.ts";
 import type { CheckResult, Outcome } from "../alerts/types.ts";
 import { TAGS, TIER_BY_PROJECT } from "../contract/vocabulary.ts";
-import { SLA_TABLE } from "../fixtures/attachments/names.ts";
+import { DIAGNOSIS, SLA_TABLE } from "../fixtures/attachments/names.ts";
 
 const ERROR_CHARS = 4_000;
 const OUTCOMES: Record<string, Outcome | undefined> = {
@@ -72,6 +72,7 @@ export function checkResultOf(test: TestCase, ctx: ResultContext): CheckResult |
   const labels = labelsOf(test, ctx);
   // For a flaky test the interesting error is the attempt that failed.
   const telling = outcome === "flaky" ? test.results.find((r) => r.status !== "passed") : last;
+  const diagnosis = outcome === "passed" ? undefined : telling && diagnosisOf(telling);
   return {
     labels,
     outcome,
@@ -81,7 +82,13 @@ export function checkResultOf(test: TestCase, ctx: ResultContext): CheckResult |
       trace: telling && outcome !== "passed" ? traceLink(telling, ctx) : undefined,
       report: ctx.reportUrl,
     },
+    ...(diagnosis ? { diagnosis } : {}),
   };
+}
+
+/** The tier and cause fixtures/diagnosis.ts found for a failed attempt. */
+export function diagnosisOf(result: TestResult): string | undefined {
+  return result.annotations.find((a) => a.type === DIAGNOSIS && a.description)?.description;
 }
 
 /**

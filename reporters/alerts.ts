@@ -15,6 +15,8 @@ import { effectivePolicy, runAlerts } from "../alerts/run.ts";
 import { transportsFor } from "../alerts/transports/from-config.ts";
 import type { Transport } from "../alerts/transports/transport.ts";
 import type { ChannelName, CheckResult } from "../alerts/types.ts";
+import { runDeploysOf } from "../platform/correlation.ts";
+import { readPlatformSnapshot } from "../platform/snapshot.ts";
 import { checkResultOf, degradedResultOf } from "./alert-input.ts";
 
 export interface AlertReporterOptions {
@@ -96,6 +98,7 @@ export default class AlertReporter implements Reporter {
         policy,
         transports,
         testsEndedAt: this.#lastTestEndedAt,
+        deploys: runDeploysOf(readPlatformSnapshot()),
       });
       return report.ok ? undefined : failed();
     } catch (error) {

@@ -1,6 +1,9 @@
 import path from "node:path";
 import type { FullResult, Reporter, Suite, TestCase, TestResult } from "@playwright/test/reporter";
 import { resultsDir } from "../allure/paths.ts";
+import { liveLine, runDeploysOf } from "../platform/correlation.ts";
+import { readPlatformSnapshot } from "../platform/snapshot.ts";
+import { diagnosisOf } from "./alert-input.ts";
 
 interface ProjectTally {
   passed: number;
@@ -48,7 +51,11 @@ export default class SummaryReporter implements Reporter {
       if (outcome === "expected") tally.passed++;
       else if (outcome === "unexpected") {
         tally.failed++;
-        this.#failures.push(`${projectOf(test)} › ${test.titlePath().slice(3).join(" › ")}`);
+        const last = test.results.at(-1);
+        const diagnosis = last && diagnosisOf(last);
+        const name = `${projectOf(test)} › ${test.titlePath().slice(3).join(" › ")}`;
+        // The tier and cause first: the reader's first question is why, the name says what.
+        this.#failures.push(diagnosis ? `⚑ ${diagnosis}\n      ${name}` : name);
       } else if (outcome === "flaky") tally.flaky++;
       else {
         tally.skipped++;
@@ -80,6 +87,7 @@ export default class SummaryReporter implements Reporter {
     if (this.#failures.length > 0)
       lines.push("", "Failed:", ...this.#failures.map((line) => `  - ${line}`));
     lines.push("", this.#drift.length > 0 ? this.#drift.join("\n\n") : "Schema drift: none found.");
+    lines.push(...platformLines());
     lines.push(
       "",
       `Result: ${result.status} in ${(result.duration / 1000).toFixed(1)}s`,
@@ -98,6 +106,27 @@ export default class SummaryReporter implements Reporter {
     }
     return tally;
   }
+}
+
+/** What the platforms said this run: what was live, and which platform could not be read. */
+function platformLines(): string[] {
+  const snapshot = readPlatformSnapshot();
+  if (!snapshot) return [];
+  const lines: string[] = [];
+  const live = liveLine(runDeploysOf(snapshot));
+  if (live) lines.push(`  ${live}`);
+  const { render, supabase } = snapshot;
+  if (render?.service.suspended)
+    lines.push(`  Render: service ${render.service.name} is suspended`);
+  if (supabase && supabase.status !== "ACTIVE_HEALTHY")
+    lines.push(`  Supabase: project ${supabase.ref} is ${supabase.status}`);
+  const probe = snapshot.probes.backend;
+  if (probe?.coldStartMs !== undefined)
+    lines.push(
+      `  Backend: cold start of ${probe.coldStartMs} ms on the run's first request (budget ${probe.budgetMs} ms)`,
+    );
+  for (const gap of snapshot.gaps) lines.push(`  No ${gap.platform} data: ${gap.reason}`);
+  return lines.length > 0 ? ["", "Platforms:", ...lines] : [];
 }
 
 function projectOf(test: TestCase): string {

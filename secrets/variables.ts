@@ -27,6 +27,13 @@ export const SECRET_VARIABLES = [
   { name: "SUPABASE_DB_URL", of: "target" },
   { name: "VERCEL_PROTECTION_BYPASS", of: "target" },
   { name: "SUPABASE_JWT_SECRET", of: "target" },
+  // Platform access (platform/env.ts) and the deploy webhooks' secrets (on-deploy/).
+  { name: "VERCEL_TOKEN", of: "target" },
+  { name: "RENDER_API_KEY", of: "target" },
+  { name: "SUPABASE_ACCESS_TOKEN", of: "target" },
+  { name: "VERCEL_WEBHOOK_SECRET", of: "target" },
+  { name: "RENDER_WEBHOOK_SECRET", of: "target" },
+  { name: "GITHUB_TOKEN", of: "alerting" },
   { name: "ALERT_SMTP_URL", of: "alerting" },
   { name: "ALERT_SLACK_WEBHOOK_URL", of: "alerting" },
   { name: "ALERT_TWILIO_AUTH_TOKEN", of: "alerting" },
