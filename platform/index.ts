@@ -4,6 +4,7 @@
 // request shows. Code outside platform/ imports from here only.
 
 export { type CollectOptions, collectPlatform, type PlatformCollection } from "./collect.ts";
+export * from "./correlation.ts";
 export {
   accessTokens,
   DEFAULT_API_URLS,
@@ -29,6 +30,8 @@ export {
   readCertificates,
 } from "./probe.ts";
 export { RenderClient } from "./render.ts";
+export * from "./signatures.ts";
+export * from "./snapshot.ts";
 export {
   SUPABASE_HEALTH_SERVICES,
   type SupabaseHealthService,

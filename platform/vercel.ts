@@ -26,7 +26,8 @@ type VercelDeployment = z.infer<typeof deploymentShape>;
 
 const listShape = z.looseObject({ deployments: z.array(deploymentShape) });
 
-const CHECK_STATUSES = ["registered", "running", "completed"] as const;
+// A check is created `registered`; an update may only move it on (update-a-check's status enum).
+const UPDATE_STATUSES = ["running", "completed"] as const;
 const CHECK_CONCLUSIONS = ["canceled", "failed", "neutral", "succeeded", "skipped"] as const;
 
 const checkShape = z.looseObject({
@@ -58,7 +59,7 @@ export interface NewCheck {
 }
 
 export interface CheckUpdate {
-  status: (typeof CHECK_STATUSES)[number];
+  status: (typeof UPDATE_STATUSES)[number];
   conclusion?: (typeof CHECK_CONCLUSIONS)[number];
   detailsUrl?: string;
   /** Vercel's `output` object, passed as is (e.g. `{ metrics: … }`). */

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DEFAULT_PLATFORM_TIMEOUT_MS, PlatformConfigError, parsePlatformEnv } from "../index.ts";
+import { SECRET_VARIABLES } from "../../secrets/variables.ts";
+import {
+  DEFAULT_PLATFORM_TIMEOUT_MS,
+  PLATFORM_TOKEN_VARIABLES,
+  PLATFORM_VARIABLES,
+  PlatformConfigError,
+  parsePlatformEnv,
+} from "../index.ts";
 
 const VERCEL_TOKEN = "ptest_vercel_token_value";
 const RENDER_API_KEY = "rnd_ptestRenderKeyValue";
@@ -173,5 +180,13 @@ describe("parsePlatformEnv", () => {
       ["RENDER_API_KEY", "SYNTHETIC_PLATFORM_TIMEOUT_MS", "VERCEL_PROJECT_ID"],
     );
     assert.match(error.message, /^Invalid configuration:\n {2}- /);
+  });
+
+  test("every token variable is on the one list of secrets, so artifacts and alerts hide it", () => {
+    const secrets = new Set<string>(SECRET_VARIABLES.map((secret) => secret.name));
+    for (const name of PLATFORM_TOKEN_VARIABLES) {
+      assert.ok(secrets.has(name), `${name} in secrets/variables.ts`);
+      assert.ok((PLATFORM_VARIABLES as readonly string[]).includes(name));
+    }
   });
 });
