@@ -129,6 +129,7 @@ export function startCycle(request: CycleRequest): RunningCycle {
         exitCode: ran.code,
         versions: results?.versions ?? {},
         maintenance: request.maintenance,
+        ...(results?.deploys?.length ? { deploys: results.deploys } : {}),
         results: results?.results ?? [],
       },
       output: ran.output,

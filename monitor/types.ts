@@ -1,3 +1,4 @@
+import type { Deploy } from "../platform/types.ts";
 // What a monitor cycle produces, shared by the history, the metrics, the
 // heartbeat and the scheduler. Plain data: every field survives JSON.
 
@@ -35,6 +36,8 @@ export interface ResultRecord {
   error?: string | undefined;
   /** Timings the check recorded (its `sla` attachment), by name: "home TTFB" → ms. */
   timings: Record<string, number>;
+  /** A failure's tier and cause (fixtures/diagnosis.ts). */
+  diagnosis?: string | undefined;
 }
 
 export interface CycleRecord {
@@ -51,6 +54,8 @@ export interface CycleRecord {
   versions: Record<string, string>;
   /** Maintenance windows in force when the cycle started, by id, with their effect. */
   maintenance: Array<{ id: string; effect: "pause" | "silence" }>;
+  /** The platforms' live and recent deploys as the cycle read them (none without platform access). */
+  deploys?: Deploy[] | undefined;
   results: ResultRecord[];
 }
 

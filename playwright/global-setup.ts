@@ -108,7 +108,8 @@ async function snapshotPlatform(config: FullConfig): Promise<void> {
     );
   }
   const outputDir = config.projects[0]?.outputDir ?? path.join(config.rootDir, "test-results");
-  const file = path.join(outputDir, "platform.json");
+  // Named by run: two runs sharing an output folder never read each other's snapshot.
+  const file = path.join(outputDir, `platform-${process.env.SYNTHETIC_RUN_ID ?? "run"}.json`);
   await writePlatformSnapshot(file, snapshot);
   process.env[PLATFORM_FILE_VARIABLE] = file;
 }

@@ -5,6 +5,9 @@ import { fingerprintOf } from "../alerts/identity.ts";
 import { SLA_TABLE } from "../fixtures/attachments/names.ts";
 import { SLA_HEADER } from "../fixtures/attachments/sla.ts";
 import type { ResultRecord, ResultStatus } from "../monitor/types.ts";
+import { runDeploysOf } from "../platform/correlation.ts";
+import { readPlatformSnapshot } from "../platform/snapshot.ts";
+import type { Deploy } from "../platform/types.ts";
 import { checkResultOf, labelsOf } from "./alert-input.ts";
 
 const ERROR_CHARS = 500;
@@ -15,6 +18,8 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 export interface CycleResults {
   results: ResultRecord[];
   versions: Record<string, string>;
+  /** The platforms' live and recent deploys, when the run could read them (for deploy markers). */
+  deploys?: Deploy[];
 }
 
 /**
@@ -45,7 +50,11 @@ export default class HistoryReporter implements Reporter {
     const results = this.#suite
       .allTests()
       .map((test) => recordOf(test, this.#config as FullConfig, environment, versions));
-    const body: CycleResults = { results, versions };
+    const known = runDeploysOf(readPlatformSnapshot());
+    const deploys = known
+      ? [...new Map([...known.live, ...known.recent].map((d) => [d.id, d])).values()]
+      : [];
+    const body: CycleResults = { results, versions, ...(deploys.length > 0 ? { deploys } : {}) };
     mkdirSync(path.dirname(this.#file), { recursive: true });
     writeFileSync(`${this.#file}.tmp`, JSON.stringify(body));
     renameSync(`${this.#file}.tmp`, this.#file);
@@ -82,6 +91,7 @@ function recordOf(
     retries: Math.max(0, test.results.length - 1),
     error: check?.error ? summary(check.error) : undefined,
     timings: timingsOf(test),
+    ...(check?.diagnosis ? { diagnosis: check.diagnosis } : {}),
   };
 }
 

@@ -1,31 +1,32 @@
 // CycleRecord ⇄ table rows. Results travel to Postgres as one JSON parameter
 // (jsonb_to_recordset), so a cycle of any size is one statement with one bound value.
+import type { Deploy } from "../../platform/types.ts";
 import type { CycleRecord, CycleStatus, ResultRecord, ResultStatus } from "../types.ts";
 import { countsOf } from "../types.ts";
 
 export const UPSERT_CYCLE = `
 insert into synthetic_monitor.cycles
-  (run_id, location, environment, job, started_at, ended_at, status, exit_code, versions, maintenance, counts)
-values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+  (run_id, location, environment, job, started_at, ended_at, status, exit_code, versions, maintenance, counts, deploys)
+values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
 on conflict (run_id) do update set
   location = excluded.location, environment = excluded.environment, job = excluded.job,
   started_at = excluded.started_at, ended_at = excluded.ended_at, status = excluded.status,
   exit_code = excluded.exit_code, versions = excluded.versions,
-  maintenance = excluded.maintenance, counts = excluded.counts`;
+  maintenance = excluded.maintenance, counts = excluded.counts, deploys = excluded.deploys`;
 
 export const DELETE_RESULTS = "delete from synthetic_monitor.results where run_id = $1";
 
 export const INSERT_RESULTS = `
 insert into synthetic_monitor.results
   (run_id, ordinal, check_id, project, file, title, tier, severity, tags, status,
-   duration_ms, retries, error, timings, started_at, location)
+   duration_ms, retries, error, timings, started_at, location, diagnosis)
 select $1, r.ordinal, r.check_id, r.project, r.file, r.title, r.tier, r.severity,
   coalesce(r.tags, '{}'), r.status, r.duration_ms, coalesce(r.retries, 0), r.error,
-  coalesce(r.timings, '{}'), $2, $3
+  coalesce(r.timings, '{}'), $2, $3, r.diagnosis
 from jsonb_to_recordset($4::jsonb) as r(
   ordinal integer, check_id text, project text, file text, title text, tier text,
   severity text, tags text[], status text, duration_ms double precision, retries integer,
-  error text, timings jsonb)`;
+  error text, timings jsonb, diagnosis text)`;
 
 export function cycleValues(cycle: CycleRecord): unknown[] {
   return [
@@ -40,6 +41,7 @@ export function cycleValues(cycle: CycleRecord): unknown[] {
     JSON.stringify(cycle.versions),
     JSON.stringify(cycle.maintenance),
     JSON.stringify(countsOf(cycle)),
+    JSON.stringify(cycle.deploys ?? []),
   ];
 }
 
@@ -59,6 +61,7 @@ export function resultsJson(results: readonly ResultRecord[]): string {
       retries: result.retries,
       error: result.error ?? null,
       timings: result.timings,
+      diagnosis: result.diagnosis ?? null,
     })),
   );
 }
@@ -74,6 +77,7 @@ export interface CycleRow {
   exit_code: number | null;
   versions: Record<string, string>;
   maintenance: CycleRecord["maintenance"];
+  deploys?: Deploy[] | null;
 }
 
 export interface ResultRow {
@@ -89,6 +93,7 @@ export interface ResultRow {
   retries: number;
   error: string | null;
   timings: Record<string, number>;
+  diagnosis?: string | null;
 }
 
 export function cycleFromRows(cycle: CycleRow, results: readonly ResultRow[]): CycleRecord {
@@ -103,6 +108,7 @@ export function cycleFromRows(cycle: CycleRow, results: readonly ResultRow[]): C
     exitCode: cycle.exit_code,
     versions: cycle.versions,
     maintenance: cycle.maintenance,
+    ...(cycle.deploys && cycle.deploys.length > 0 ? { deploys: cycle.deploys } : {}),
     results: results.map((row) => ({
       checkId: row.check_id,
       project: row.project,
@@ -116,6 +122,7 @@ export function cycleFromRows(cycle: CycleRow, results: readonly ResultRow[]): C
       retries: row.retries,
       ...(row.error === null ? {} : { error: row.error }),
       timings: row.timings,
+      ...(row.diagnosis ? { diagnosis: row.diagnosis } : {}),
     })),
   };
 }

@@ -53,6 +53,10 @@ create index if not exists results_started
   on synthetic_monitor.results (started_at) include (check_id, location, status, duration_ms);
 create index if not exists results_check_started
   on synthetic_monitor.results (check_id, location, started_at desc) include (status);
+
+-- Added with platform awareness; histories made before get the columns here.
+alter table synthetic_monitor.cycles add column if not exists deploys jsonb not null default '[]';
+alter table synthetic_monitor.results add column if not exists diagnosis text;
 `;
 
 /** Creates the schema if absent; a transaction lock keeps two monitors from racing. */

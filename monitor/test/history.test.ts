@@ -96,6 +96,29 @@ describe("history store (embedded PostgreSQL)", () => {
     assert.equal(await store.lastCycle("nowhere"), undefined, "no cycle of an unknown location");
   });
 
+  test("a cycle's deploys and a failure's diagnosis are kept, for deploy markers and causes", async () => {
+    const deploy = {
+      platform: "render" as const,
+      id: "dep-abc",
+      status: "live",
+      phase: "live" as const,
+      createdAt: Date.UTC(2026, 11, 3, 9, 0),
+      liveAt: Date.UTC(2026, 11, 3, 9, 4),
+      commit: { sha: "abc1234def", message: "Fix login" },
+      trigger: "new_commit",
+    };
+    const base = cycle({ location: "deploys" });
+    const written: CycleRecord = {
+      ...base,
+      deploys: [deploy],
+      results: base.results.map((item, index) =>
+        index === 0 ? { ...item, diagnosis: "backend on Render · cold start: …" } : item,
+      ),
+    };
+    await store.write(written);
+    assert.deepEqual(await store.lastCycle("deploys"), written);
+  });
+
   test("writing the same run id twice keeps one copy; a changed cycle replaces it", async () => {
     const once = cycle({ location: "twice" });
     await store.write(once);
