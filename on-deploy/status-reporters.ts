@@ -80,8 +80,11 @@ export function githubStatus(
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code;
-      throw new Error(`GitHub could not be reached (${cause ?? (error as Error).name})`);
+      // `fetch failed` says nothing: its cause's code (ECONNREFUSED, ENOTFOUND) does.
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw new Error(
+        `GitHub could not be reached (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+      );
     }
     if (response.ok) return;
     const said = await response.text().then(apiMessage, () => undefined);
