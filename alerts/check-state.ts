@@ -1,4 +1,4 @@
-import type { LiveAtFailure } from "../platform/correlation.ts";
+import type { LiveAtFailure } from "../platform/index.ts";
 import { nextFlapping, pushHistory } from "./flapping.ts";
 import { fingerprintOf } from "./identity.ts";
 import type { Threshold } from "./policy-schema.ts";

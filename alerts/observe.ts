@@ -1,4 +1,4 @@
-import { liveAtFailureOf } from "../platform/correlation.ts";
+import { liveAtFailureOf } from "../platform/index.ts";
 import { type CheckEvent, observeCheck } from "./check-state.ts";
 import { fingerprintOf } from "./identity.ts";
 import type { Policy, Threshold } from "./policy-schema.ts";

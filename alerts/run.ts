@@ -1,4 +1,4 @@
-import type { RunDeploys } from "../platform/correlation.ts";
+import type { RunDeploys } from "../platform/index.ts";
 import { FOR_MESSAGES, Redactor } from "../secrets/redactor.ts";
 import { applyAll, type StateOp } from "./apply.ts";
 import type { AlertConfig } from "./config.ts";

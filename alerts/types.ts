@@ -1,6 +1,6 @@
 /** Data shared by the deciding side (engine) and the sending side (transports). */
 
-import type { LiveAtFailure, RunDeploys } from "../platform/correlation.ts";
+import type { LiveAtFailure, RunDeploys } from "../platform/index.ts";
 
 export type Severity = "critical" | "warning";
 export type RunKind = "acceptance" | "scheduled";

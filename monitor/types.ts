@@ -1,4 +1,4 @@
-import type { Deploy } from "../platform/types.ts";
+import type { Deploy } from "../platform/index.ts";
 // What a monitor cycle produces, shared by the history, the metrics, the
 // heartbeat and the scheduler. Plain data: every field survives JSON.
 

@@ -51,7 +51,7 @@ export async function takePlatformSnapshot(
           timeoutMs: FIRST_REQUEST_TIMEOUT_MS,
         })
       : undefined,
-    probeCertificates(targets.origins, {}),
+    probeCertificates(targets.origins, options.log ? { log: options.log } : {}),
   ]);
   return { ...collection, probes: { ...(backend ? { backend } : {}), certificates } };
 }

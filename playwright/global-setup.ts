@@ -1,14 +1,15 @@
 import path from "node:path";
 import type { FullConfig } from "@playwright/test";
 import { app } from "../contract/index.ts";
-import { PlatformConfigError, parsePlatformEnv } from "../platform/index.ts";
 import {
   ColdStartBudgetError,
   coldStartBudgetFromEnv,
   PLATFORM_FILE_VARIABLE,
+  PlatformConfigError,
+  parsePlatformEnv,
   takePlatformSnapshot,
   writePlatformSnapshot,
-} from "../platform/snapshot.ts";
+} from "../platform/index.ts";
 import { type AppName, bootStack, FREE_PORTS, type JwtAlg } from "../stack/index.ts";
 import { ConfigError, hasNoTarget, parseConfig, parseMailboxConfig } from "../target/config.ts";
 import { checkMailbox, MailboxError } from "../target/mailbox.ts";

@@ -15,8 +15,7 @@ import { effectivePolicy, runAlerts } from "../alerts/run.ts";
 import { transportsFor } from "../alerts/transports/from-config.ts";
 import type { Transport } from "../alerts/transports/transport.ts";
 import type { ChannelName, CheckResult } from "../alerts/types.ts";
-import { runDeploysOf } from "../platform/correlation.ts";
-import { readPlatformSnapshot } from "../platform/snapshot.ts";
+import { readPlatformSnapshot, runDeploysOf } from "../platform/index.ts";
 import { checkResultOf, degradedResultOf } from "./alert-input.ts";
 
 export interface AlertReporterOptions {

@@ -5,9 +5,8 @@ import { fingerprintOf } from "../alerts/identity.ts";
 import { SLA_TABLE } from "../fixtures/attachments/names.ts";
 import { SLA_HEADER } from "../fixtures/attachments/sla.ts";
 import type { ResultRecord, ResultStatus } from "../monitor/types.ts";
-import { runDeploysOf } from "../platform/correlation.ts";
-import { readPlatformSnapshot } from "../platform/snapshot.ts";
-import type { Deploy } from "../platform/types.ts";
+import type { Deploy } from "../platform/index.ts";
+import { readPlatformSnapshot, runDeploysOf } from "../platform/index.ts";
 import { checkResultOf, labelsOf } from "./alert-input.ts";
 
 const ERROR_CHARS = 500;

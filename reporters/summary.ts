@@ -1,8 +1,7 @@
 import path from "node:path";
 import type { FullResult, Reporter, Suite, TestCase, TestResult } from "@playwright/test/reporter";
 import { resultsDir } from "../allure/paths.ts";
-import { liveLine, runDeploysOf } from "../platform/correlation.ts";
-import { readPlatformSnapshot } from "../platform/snapshot.ts";
+import { liveLine, readPlatformSnapshot, runDeploysOf } from "../platform/index.ts";
 import { diagnosisOf } from "./alert-input.ts";
 
 interface ProjectTally {

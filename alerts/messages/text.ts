@@ -1,4 +1,4 @@
-import { deployBeforeLine, liveLine, rollbackLine } from "../../platform/correlation.ts";
+import { deployBeforeLine, liveLine, rollbackLine } from "../../platform/index.ts";
 import type { AlertView, DigestItem, Notification } from "../types.ts";
 
 export const ERROR_LINES = 5;

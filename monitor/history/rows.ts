@@ -1,6 +1,6 @@
 // CycleRecord ⇄ table rows. Results travel to Postgres as one JSON parameter
 // (jsonb_to_recordset), so a cycle of any size is one statement with one bound value.
-import type { Deploy } from "../../platform/types.ts";
+import type { Deploy } from "../../platform/index.ts";
 import type { CycleRecord, CycleStatus, ResultRecord, ResultStatus } from "../types.ts";
 import { countsOf } from "../types.ts";
 

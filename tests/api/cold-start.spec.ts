@@ -1,7 +1,7 @@
 import { app } from "../../contract/index.ts";
 import { NOT_APPLICABLE } from "../../contract/vocabulary.ts";
 import { expect, test } from "../../fixtures/index.ts";
-import { COLD_START_BUDGET_VARIABLE, readPlatformSnapshot } from "../../platform/snapshot.ts";
+import { COLD_START_BUDGET_VARIABLE, readPlatformSnapshot } from "../../platform/index.ts";
 
 // A backend on a Render free instance spins down after idle time; the next
 // request waits for it to boot. The run's first request to the backend (taken

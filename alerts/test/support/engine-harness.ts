@@ -1,4 +1,4 @@
-import type { RunDeploys } from "../../../platform/correlation.ts";
+import type { RunDeploys } from "../../../platform/index.ts";
 import { applyAll, clearDigest, type StateOp, setEntry } from "../../apply.ts";
 import { observe } from "../../observe.ts";
 import { plan } from "../../plan.ts";
