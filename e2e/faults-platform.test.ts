@@ -220,6 +220,24 @@ describe("platform faults name their tier and cause", () => {
     );
   });
 
+  test("a wrong platform token costs that platform's data, said once; a malformed value stops the run", async () => {
+    const wrong = await run("wrong-token", ["--project=api", "--grep=cold-start budget"], {
+      VERCEL_TOKEN: "WrongToken0000000000abcd",
+    });
+    assert.equal(wrong.result.exitCode, 0, describeRun(wrong.result));
+    const said = wrong.result.output.match(/Platform data: no vercel data this run: [^\n]*/g) ?? [];
+    assert.equal(said.length, 1, describeRun(wrong.result));
+    assert.match(said[0] ?? "", /403|forbidden|refused/i);
+    assert.match(wrong.result.output, /platform render: /, "the other platforms are still read");
+
+    const malformed = await run("malformed", ["--project=api", "--grep=cold-start budget"], {
+      RENDER_SERVICE_ID: "",
+    });
+    assert.equal(malformed.result.exitCode, 2, describeRun(malformed.result));
+    assert.match(malformed.result.output, /Invalid configuration:\n {2}- [^\n]*RENDER_SERVICE_ID/);
+    assert.doesNotMatch(malformed.result.output, /\n\s+at /, "no stack trace");
+  });
+
   test("no platform token or webhook secret in any output, alert or report", async () => {
     const secrets = [
       "VERCEL_TOKEN",
