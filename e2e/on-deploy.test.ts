@@ -366,9 +366,32 @@ describe("npm run on-deploy against the reference stack", () => {
             "the journal holds a secret, a signature or a body",
           );
 
+        // A stop during a run abandons it: interrupted (Playwright tears down), journaled, said.
+        const third = vercelBody.replaceAll("dlv_e2eVercel1", "dlv_e2eVercel3");
+        const queued = await fetch(`${url}/webhooks/vercel`, {
+          method: "POST",
+          headers: {
+            ...vercelHeaders,
+            "x-vercel-signature": signVercel(third, VERCEL_WEBHOOK_SECRET),
+          },
+          body: third,
+        });
+        assert.equal(queued.status, 202);
+        await receiver.waitUntil(
+          (log) => (log.match(/: the suite against/g) ?? []).length >= 3,
+          20_000,
+        );
         receiver.child.kill("SIGTERM");
         assert.equal(await receiver.exited, 0, receiver.log());
-        assert.match(receiver.log(), /stopped: no run was in progress/);
+        assert.match(receiver.log(), /SIGTERM: stopping; a run in progress is abandoned/);
+        assert.match(receiver.log(), /stopped: run \w+ interrupted/);
+        const last = JSON.parse(
+          (await readFile(journalFile, "utf8")).trim().split("\n").at(-1) ?? "{}",
+        );
+        assert.deepEqual(
+          [last.deliveryId, last.phase, last.result],
+          ["dlv_e2eVercel3", "finished", "interrupted"],
+        );
       } finally {
         receiver.child.kill("SIGKILL");
       }

