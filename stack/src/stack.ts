@@ -13,18 +13,9 @@ import { FaultState } from "./faults.ts";
 import { startFrontend } from "./frontend/index.ts";
 import { startMailSink } from "./mailsink/index.ts";
 import { parseMigrationsDir } from "./own-migrations.ts";
-import {
-  RENDER_SERVICE_ID,
-  SUPABASE_PROJECT_REF,
-  VERCEL_PROJECT_ID,
-  VERCEL_TEAM_ID,
-} from "./platforms/ids.ts";
-import { startRenderApi } from "./platforms/render-api.ts";
+import { type PlatformApisOptions, platformEnv, startPlatformApis } from "./platforms/index.ts";
 import { RenderService } from "./platforms/render-service.ts";
 import { makePlatformSecrets, type PlatformSecrets } from "./platforms/secrets.ts";
-import { startSupabaseManagement } from "./platforms/supabase-management.ts";
-import { startVercelApi } from "./platforms/vercel-api.ts";
-import { VercelProject } from "./platforms/vercel-project.ts";
 import { DEFAULT_PORTS, freePort, type StackPorts } from "./ports.ts";
 import type { RunningServer } from "./running.ts";
 import { loadAuthTemplates } from "./supabase/auth/templates.ts";
@@ -233,7 +224,7 @@ async function bootOnce(
     });
 
     let hooks: FaultHooks | undefined;
-    const platformStarts: Array<Promise<RunningServer>> = [];
+    let appForPlatforms: PlatformApisOptions["app"];
     if (app) {
       const render = new RenderService({
         backendUrl,
@@ -296,55 +287,29 @@ async function bootOnce(
         cancelRenderDeploy: () => render.cancelDeploy(),
         spinDownRender: () => render.spinDown(),
       };
-      const vercel = new VercelProject({
-        frontendUrl,
-        commit: version.commit,
-        bootedAt,
-        bypassSecret: secrets.vercelProtectionBypass,
-        rotatedBypassSecret: secrets.vercelRotatedBypass,
-        faults: state,
-      });
-      platformStarts.push(
-        startVercelApi({
-          host,
-          port: ports.vercelApi,
-          token: secrets.vercelToken,
-          project: vercel,
-        }),
-        startRenderApi({
-          host,
-          port: ports.renderApi,
-          apiKey: secrets.renderApiKey,
-          service: render,
-        }),
-      );
+      appForPlatforms = { frontendUrl, commit: version.commit, render };
     }
-    platformStarts.push(
-      startSupabaseManagement({
+    started.push(
+      ...(await startPlatformApis({
         host,
-        port: ports.supabaseManagement,
-        accessToken: secrets.supabaseAccessToken,
-        projectUrl: project.api.url,
-        anonKey: project.keys.anonKey,
-        serviceRoleKey: project.keys.serviceRoleKey,
-        dbUrl: project.postgres.url,
-        bootedAt,
+        ports,
+        secrets,
         faults: state,
-        auth: {
-          siteUrl: options.siteUrl ?? frontendUrl,
-          autoconfirm: !options.confirmEmail,
-          smtpUrl: authSmtpUrl ?? mail.smtpUrl,
+        bootedAt,
+        app: appForPlatforms,
+        supabase: {
+          projectUrl: project.api.url,
+          anonKey: project.keys.anonKey,
+          serviceRoleKey: project.keys.serviceRoleKey,
+          dbUrl: project.postgres.url,
+          auth: {
+            siteUrl: options.siteUrl ?? frontendUrl,
+            autoconfirm: !options.confirmEmail,
+            smtpUrl: authSmtpUrl ?? mail.smtpUrl,
+          },
         },
-      }),
+      })),
     );
-    // Each server that started is closed by a failed boot, also when another's port was taken.
-    const platformResults = await Promise.allSettled(platformStarts);
-    for (const result of platformResults) {
-      if (result.status === "fulfilled") started.push(result.value);
-    }
-    for (const result of platformResults) {
-      if (result.status === "rejected") throw result.reason;
-    }
 
     // Database faults are written against the reference schema, so a team's
     // own migrations have none (the controller refuses them).
@@ -442,28 +407,7 @@ export function stackEnv(
     MAIL_SINK_SMTP_URL: urls.smtp,
     MAIL_SINK_API_URL: urls.mailApi,
     STACK_CONTROL_URL: urls.control,
-    ...(urls.vercelApi
-      ? {
-          VERCEL_API_URL: urls.vercelApi,
-          VERCEL_TOKEN: secrets.vercelToken,
-          VERCEL_PROJECT_ID,
-          VERCEL_TEAM_ID,
-          // The secret before fault vercel-protection rotated it: refused under that fault.
-          VERCEL_PROTECTION_BYPASS: secrets.vercelProtectionBypass,
-          VERCEL_WEBHOOK_SECRET: secrets.vercelWebhookSecret,
-        }
-      : {}),
-    ...(urls.renderApi
-      ? {
-          RENDER_API_URL: urls.renderApi,
-          RENDER_API_KEY: secrets.renderApiKey,
-          RENDER_SERVICE_ID,
-          RENDER_WEBHOOK_SECRET: secrets.renderWebhookSecret,
-        }
-      : {}),
-    SUPABASE_API_URL: urls.supabaseManagement,
-    SUPABASE_ACCESS_TOKEN: secrets.supabaseAccessToken,
-    SUPABASE_PROJECT_REF,
+    ...platformEnv(urls, secrets),
   };
 }
 

@@ -111,8 +111,15 @@ describe("a stack on the team's own migrations", () => {
     const env = parse(await readFile(envFile(), "utf8"));
     assert.deepEqual(env, { ...stack.env });
     assert.equal(env.STACK_MIGRATIONS, dir, "the env names the migrations it runs");
-    for (const key of ["FRONTEND_URL", "BACKEND_URL", "STACK_APP"])
+    for (const key of [
+      "FRONTEND_URL",
+      "BACKEND_URL",
+      "STACK_APP",
+      "VERCEL_API_URL",
+      "RENDER_API_URL",
+    ])
       assert.equal(env[key], undefined, `${key} must not point at a part that does not run`);
+    assert.ok(env.SUPABASE_API_URL, "the project still has its Management API");
     for (const key of ["SUPABASE_URL", "SUPABASE_ANON_KEY", "SUPABASE_SERVICE_ROLE_KEY"])
       assert.ok(env[key], `${key} missing`);
     const health = (await (await fetch(`${stack.urls.control}/health`)).json()) as {
@@ -124,6 +131,7 @@ describe("a stack on the team's own migrations", () => {
       "mailApi",
       "smtp",
       "supabase",
+      "supabaseManagement",
     ]);
   });
 
