@@ -1,4 +1,5 @@
 import type { AllureConfig } from "allure";
+import { DIAGNOSIS } from "../fixtures/attachments/names.ts";
 import { PAGE_HEALTH_LABEL } from "./labels.ts";
 
 type Categories = Exclude<NonNullable<AllureConfig["categories"]>, false>;
@@ -117,6 +118,12 @@ export const CATEGORIES: CategoryRule[] = [
       !data.labels.some((label) => label.name === PAGE_HEALTH_LABEL.name),
   },
   { id: "schema-drift", name: "Schema drift", matchers: failedWith(SCHEMA_DRIFT) },
+  {
+    // The diagnosis (fixtures/diagnosis.ts) named a cause, not just a tier: "tier · cause: …".
+    id: "platform",
+    name: "Platform cause (cold start, deploy, suspended, paused, rate-limited, protection, …)",
+    matchers: { statuses: FAILED, labels: { [DIAGNOSIS]: / · / } },
+  },
   {
     id: "sla-breach",
     name: "SLA breach (or performance regression)",

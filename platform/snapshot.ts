@@ -56,15 +56,17 @@ export async function takePlatformSnapshot(
   return { ...collection, probes: { ...(backend ? { backend } : {}), certificates } };
 }
 
+const cache = new Map<string, PlatformSnapshot | undefined>();
+
 export async function writePlatformSnapshot(
   file: string,
   snapshot: PlatformSnapshot,
 ): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(snapshot, null, 2)}\n`);
+  // The runner's reporters read it from memory: a cleaned output folder does not lose it.
+  cache.set(file, snapshot);
 }
-
-const cache = new Map<string, PlatformSnapshot | undefined>();
 
 /** The run's snapshot, or undefined when none was taken or it cannot be read. */
 export function readPlatformSnapshot(

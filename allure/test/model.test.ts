@@ -136,6 +136,14 @@ describe("categories (matched by Allure's own matcher)", () => {
     assert.equal(categoryOf(message, { labels: [{ ...PAGE_HEALTH_LABEL }] }), "frontend-errors");
   });
 
+  test("a diagnosis with a cause files the failure under the platform, a bare tier does not", () => {
+    const cause = [{ name: "diagnosis", value: "backend on Render · cold start: 5.1 s" }];
+    assert.equal(categoryOf("Expected: <= 0", { labels: cause }), "platform");
+    assert.equal(categoryOf("Schema drift: table missing", { labels: cause }), "schema-drift");
+    const tier = [{ name: "diagnosis", value: "backend on Render: GET /x answered 500" }];
+    assert.equal(categoryOf("answered 500", { labels: tier }), "availability");
+  });
+
   test("flaky wins over everything; a plain pass has no category; broken counts as failed", () => {
     assert.equal(categoryOf("", { status: "passed", flaky: true }), "flaky");
     assert.equal(categoryOf("", { status: "passed" }), undefined);
