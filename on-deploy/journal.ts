@@ -43,16 +43,21 @@ export class Journal {
   readonly file: string;
   #writes: Promise<void> = Promise.resolve();
 
-  constructor(dir: string) {
+  /** `onError`: a line that could not be written (a full disk must not stop deliveries from being answered). */
+  constructor(
+    dir: string,
+    private readonly onError: (error: Error) => void = () => {},
+  ) {
     this.file = path.join(dir, "deliveries.jsonl");
   }
 
-  /** Appends one line; lines are written in the order they were added. */
+  /** Appends one line, in the order lines were added; never rejects. */
   add(entry: JournalEntry): Promise<void> {
     const line = `${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`;
     this.#writes = this.#writes
       .then(() => mkdir(path.dirname(this.file), { recursive: true }))
-      .then(() => appendFile(this.file, line));
+      .then(() => appendFile(this.file, line))
+      .catch((error: Error) => this.onError(error));
     return this.#writes;
   }
 }

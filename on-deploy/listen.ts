@@ -41,7 +41,9 @@ export interface Listening {
 }
 
 export async function listen(options: ListenOptions): Promise<Listening> {
-  const journal = new Journal(options.dir);
+  const journal = new Journal(options.dir, (error) =>
+    options.log(`the journal could not be written: ${error.message}`),
+  );
   let current: StartedRun | undefined;
   const queue = new RunQueue<Trigger>((trigger) => {
     const run = startTriggeredRun(trigger, options);
