@@ -61,6 +61,7 @@ if ((flags.deployment === undefined) === !flags.listen)
   refuse(`give either --deployment <id or url> or --listen\n\n${USAGE}`);
 if (!flags.listen && (flags.port !== undefined || flags.host !== undefined))
   refuse("--port and --host go with --listen");
+const port = flags.port === undefined ? undefined : portFlag(flags.port);
 
 loadDotenv(ROOT);
 const target: OpenedTarget = await openTarget(process.env);
@@ -139,7 +140,7 @@ const renderServiceId = access.render?.serviceId ?? (env.RENDER_SERVICE_ID?.trim
 const listening = await listen({
   root: ROOT,
   host: flags.host ?? settings.host,
-  port: flags.port === undefined ? settings.port : portFlag(flags.port),
+  port: port ?? settings.port,
   dir: settings.dir,
   env,
   secrets: settings.webhookSecrets,
@@ -173,10 +174,8 @@ say(`listening on ${listening.url} (POST /webhooks/vercel, POST /webhooks/render
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
-    if (stopping) {
-      say(`${signal} again: exiting now, leaving the current run to its process group's end`);
-      process.exit(1);
-    }
+    // Exiting now would orphan the run's process group; it gets SIGKILL after its grace period anyway.
+    if (stopping) return say(`${signal}: already stopping`);
     stopping = true;
     say(
       `${signal}: stopping; a run in progress is abandoned (interrupted, Playwright tears down), queued ones are dropped`,
