@@ -248,6 +248,47 @@ describe("npm run on-deploy against the reference stack", () => {
     });
   });
 
+  test("with no target it boots the reference stack, whose Vercel stand-in knows its production deployment", async () => {
+    // stack/src/platforms/ids.ts's VERCEL_PRODUCTION_DEPLOYMENT_ID (not exported through stack/index.ts).
+    const production = "dpl_4Hq8WzR3fSt4ckProdXk2mNvY7cE";
+    const result = await runProcess(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "on-deploy/cli.ts",
+        "--deployment",
+        production,
+        "--",
+        "--project=api",
+        "--grep=@root",
+        "--retries=0",
+        `--output=${path.join(dir, "own-stack")}`,
+      ],
+      {
+        cwd: ROOT,
+        env: {
+          ...cleanEnv(),
+          ALERT_STATE_PATH: env.ALERT_STATE_PATH,
+          ALERT_JOURNAL_PATH: env.ALERT_JOURNAL_PATH,
+          SYNTHETIC_EMAIL_BUDGET_PATH: env.SYNTHETIC_EMAIL_BUDGET_PATH,
+          PLAYWRIGHT_JUNIT_OUTPUT_FILE: path.join(dir, "own-stack", "junit.xml"),
+          PLAYWRIGHT_HTML_OUTPUT_DIR: path.join(dir, "own-stack", "playwright-report"),
+          ALLURE_RESULTS_DIR: path.join(dir, "own-stack", "allure-results"),
+          CI: "",
+          FORCE_COLOR: "0",
+        },
+      },
+    );
+    const output = result.stdout + result.stderr;
+    assert.equal(result.code, 0, output);
+    assert.match(output, /target: the reference stack it booted/);
+    assert.match(
+      output,
+      new RegExp(`the suite against http://127\\.0\\.0\\.1:\\d+ \\(deployment ${production}`),
+    );
+  });
+
   describe("--listen", () => {
     test("a signed Vercel delivery runs once (a redelivery is a duplicate), a forged one is refused and journaled, a Render one is verified", async () => {
       const receiver = startListening(["--listen", "--port", "0", ...NARROW], {
