@@ -220,6 +220,42 @@ describe("platform faults name their tier and cause", () => {
     );
   });
 
+  test("deploy correlation: a failure after the stand-in's new Render deploy names it, and what is live", async () => {
+    await stack.faults.set("render-deploying=2");
+    const deploys = `${stack.env.RENDER_API_URL}/v1/services/${stack.env.RENDER_SERVICE_ID}/deploys?limit=5`;
+    let live: { id: string; commit: { id: string } } | undefined;
+    for (let tries = 0; tries < 50 && !live; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const list = (await (
+        await fetch(deploys, { headers: { authorization: `Bearer ${stack.env.RENDER_API_KEY}` } })
+      ).json()) as Array<{ deploy: { id: string; status: string; commit: { id: string } } }>;
+      const newest = list[0]?.deploy;
+      if (newest?.status === "live" && list.length > 1) live = newest;
+    }
+    assert.ok(live, "the stand-in's new deploy went live");
+    await stack.faults.set("register-500");
+    let outcome: Awaited<ReturnType<typeof run>>;
+    try {
+      outcome = await run("correlation", ["--project=api", "--grep=register creates the user"]);
+    } finally {
+      await stack.faults.clear("register-500");
+    }
+    const text = outcome.alerts.map((alert: { text: string }) => alert.text).join("\n");
+    const sha = live.commit.id.slice(0, 7);
+    assert.match(
+      text,
+      new RegExp(
+        `failing since [^\\n]*, under a minute after Render deploy ${live.id} \\(commit ${sha}.*\\) went live at \\d\\d:\\d\\d UTC`,
+      ),
+      text,
+    );
+    assert.match(
+      text,
+      new RegExp(`\\nLive: Vercel deployment dpl_\\S+ [^\\n]* · Render deploy ${live.id} `),
+      text,
+    );
+  });
+
   test("a wrong platform token costs that platform's data, said once; a malformed value stops the run", async () => {
     const wrong = await run("wrong-token", ["--project=api", "--grep=cold-start budget"], {
       VERCEL_TOKEN: "WrongToken0000000000abcd",
