@@ -9,7 +9,10 @@ export function stackTargetEnv(
   stack: Pick<RunningStack, "env" | "urls">,
   env: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  const vars: Record<string, string> = { ...stack.env };
+  // STACK_APP and STACK_MIGRATIONS describe the stack, not the target: a run pointed at a
+  // booted stack would only be told they are ignored.
+  const { STACK_APP: _app, STACK_MIGRATIONS: _migrations, ...target } = stack.env;
+  const vars: Record<string, string> = { ...target };
   if (!env.SYNTHETIC_MAILBOX?.trim()) {
     vars.SYNTHETIC_MAILBOX = "mailpit";
     vars.SYNTHETIC_MAILBOX_URL = stack.urls.mailApi;
