@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { runProcess } from "../scripts/process.ts";
 import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 import { runSuite, type SuiteRun } from "./support/run-suite.ts";
 
@@ -253,6 +255,55 @@ describe("platform faults name their tier and cause", () => {
       text,
       new RegExp(`\\nLive: Vercel deployment dpl_\\S+ [^\\n]* · Render deploy ${live.id} `),
       text,
+    );
+  });
+
+  test("a certificate close to expiry fails the TLS check, with the days left in its diagnosis", async () => {
+    const dir = path.join(scratch, "tls");
+    await mkdir(dir, { recursive: true });
+    const run5 = await runProcess("/usr/bin/openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-days",
+      "5",
+      "-subj",
+      "/CN=localhost",
+      "-keyout",
+      path.join(dir, "key.pem"),
+      "-out",
+      path.join(dir, "cert.pem"),
+    ]);
+    assert.equal(run5.code, 0, run5.output);
+    const server = createHttpsServer(
+      {
+        key: await readFile(path.join(dir, "key.pem")),
+        cert: await readFile(path.join(dir, "cert.pem")),
+      },
+      (_request, response) => response.end("ok"),
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    let outcome: Awaited<ReturnType<typeof run>>;
+    try {
+      outcome = await run("tls", ["--project=security", "--grep=TLS certificates"], {
+        FRONTEND_URL: `https://127.0.0.1:${port}`,
+      });
+    } finally {
+      server.close();
+    }
+    const { result, alerts } = outcome;
+    assert.notEqual(result.exitCode, 0, describeRun(result));
+    const expected =
+      /network · TLS certificate expiring: 127\.0\.0\.1:\d+'s certificate expires \d{4}-\d\d-\d\d \([45] days left\)/;
+    assert.match(result.output, new RegExp(`- ⚑ ${expected.source}`), describeRun(result));
+    assert.ok(
+      alerts.some((alert: { firing: Array<{ diagnosis?: string }> }) =>
+        alert.firing.some((item) => expected.test(item.diagnosis ?? "")),
+      ),
+      "the alert carries it",
     );
   });
 

@@ -214,11 +214,16 @@ describe("the Allure report of real runs against the reference stack", () => {
   test("no configured secret in allure-results, the reports, the history, test-results or traces", () => {
     const secrets = configuredSecrets(env);
     assert.deepEqual(secrets.map((secret) => secret.name).sort(), [
+      "RENDER_API_KEY",
+      "RENDER_WEBHOOK_SECRET",
+      "SUPABASE_ACCESS_TOKEN",
       "SUPABASE_DB_URL",
       "SUPABASE_DB_URL (part)",
       "SUPABASE_JWT_SECRET",
       "SUPABASE_SERVICE_ROLE_KEY",
       "VERCEL_PROTECTION_BYPASS",
+      "VERCEL_TOKEN",
+      "VERCEL_WEBHOOK_SECRET",
     ]);
     const roots = [
       ...runs.flatMap((run) => [run.dir, run.report]),

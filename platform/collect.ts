@@ -57,8 +57,8 @@ export async function collectPlatform(
 
   const log = options.log;
   if (log) {
+    // Gaps are not logged here: the run says each once (its summary's Platforms block).
     for (const line of summary(collection)) log(line);
-    for (const gap of collection.gaps) log(`platform ${gap.platform}: ${gap.reason}`);
   }
   return collection;
 }

@@ -18,7 +18,11 @@ export function runDeploysOf(snapshot: PlatformSnapshot | undefined): RunDeploys
   const live = [snapshot.vercel?.live, snapshot.render?.live].filter(
     (deploy): deploy is Deploy => deploy !== undefined,
   );
-  const recent = [...(snapshot.vercel?.recent ?? []), ...(snapshot.render?.deploys ?? [])].sort(
+  // A preview deployment serves no production traffic: it is no deploy a failure follows.
+  const production = (snapshot.vercel?.recent ?? []).filter(
+    (deploy) => deploy.target !== "preview",
+  );
+  const recent = [...production, ...(snapshot.render?.deploys ?? [])].sort(
     (a, b) => b.createdAt - a.createdAt,
   );
   if (live.length === 0 && recent.length === 0) return undefined;

@@ -18,6 +18,7 @@ export interface FirstRequestOptions {
 
 interface Attempt {
   ms: number;
+  timedOut?: boolean;
   status?: number;
   error?: string;
 }
@@ -37,6 +38,8 @@ export async function probeFirstRequest(
   if (first.error !== undefined) probe.firstError = first.error;
 
   if (first.ms < slowMs && !wakingFailure(first)) return probe;
+  // No answer at all within the bound: a second wait as long would only hold the run's tests back.
+  if (first.timedOut) return probe;
   const second = await attempt(url, timeoutMs);
   probe.secondMs = second.ms;
   if (second.status !== undefined) probe.secondStatus = second.status;
@@ -69,7 +72,7 @@ async function attempt(url: string, timeoutMs: number): Promise<Attempt> {
     return { ms, status: response.status };
   } catch (error) {
     const ms = elapsed();
-    if (isTimeout(error)) return { ms, error: `no answer within ${timeoutMs} ms` };
+    if (isTimeout(error)) return { ms, timedOut: true, error: `no answer within ${timeoutMs} ms` };
     return { ms, error: `could not be reached (${networkCause(error)})` };
   }
 }

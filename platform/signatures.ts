@@ -45,6 +45,8 @@ const PROJECT_TIER: Record<string, Tier> = {
 export const CERTIFICATE_WARNING_DAYS = 14;
 
 const PAUSED_STATUSES = new Set(["INACTIVE", "PAUSING", "PAUSED"]);
+/** Projects whose checks talk to Supabase itself. */
+const SUPABASE_PROJECTS = new Set(["supabase", "schema"]);
 const RATE_LIMIT_CODES =
   /\b(over_request_rate_limit|over_email_send_rate_limit|over_sms_send_rate_limit)\b/;
 const RATE_LIMIT_FIELD: Record<string, { field: string; what: string }> = {
@@ -94,9 +96,12 @@ export function diagnose(input: DiagnoseInput): Diagnosis | undefined {
   const supabaseFailure = first(["auth", "database"]);
   const paused = failing.find((item) => item.observation.status === 540);
   const projectStatus = platform?.supabase?.status;
-  if (paused || (projectStatus && PAUSED_STATUSES.has(projectStatus) && supabaseFailure)) {
-    const item = paused ?? supabaseFailure;
-    const tier = item?.where === "database" ? "database" : "Supabase auth";
+  const projectPaused = projectStatus !== undefined && PAUSED_STATUSES.has(projectStatus);
+  // A paused project takes the backend and server-rendered pages down with it: any failure counts.
+  const anyFailure = supabaseFailure ?? failing[0];
+  if (paused || (projectPaused && (anyFailure || SUPABASE_PROJECTS.has(input.project)))) {
+    const item = paused ?? anyFailure;
+    const tier = item?.where === "auth" ? "Supabase auth" : "database";
     const facts = [
       projectStatus && PAUSED_STATUSES.has(projectStatus)
         ? `Management API status ${projectStatus}`
@@ -142,8 +147,8 @@ export function diagnose(input: DiagnoseInput): Diagnosis | undefined {
   if (
     probe?.coldStartMs !== undefined &&
     probe.coldStartMs > probe.budgetMs &&
-    (input.about.includes("cold-start") ||
-      (backendFailure && isUnavailable(backendFailure.observation)))
+    // Only the check about it: the probe left the instance warm, later failures have other causes.
+    input.about.includes("cold-start")
   ) {
     return make(
       "backend on Render",
@@ -156,7 +161,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis | undefined {
   const frontendFailures = failing.filter((item) => item.where === "frontend");
   const refused = seen.find(
     ({ observation, where }) =>
-      where === "frontend" && observation.status === 401 && fromVercel(observation),
+      where === "frontend" && observation.status === 401 && fromProtection(observation),
   );
   if (
     refused &&
@@ -171,9 +176,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis | undefined {
       `${request(refused.observation)} answered 401 from Deployment Protection; ${secret}`,
     );
   }
-  const edgeError = seen.find(
-    ({ observation, where }) => where === "frontend" && observation.headers["x-vercel-error"],
-  );
+  const edgeError = seen.find(({ observation, where }) => {
+    const code = observation.headers["x-vercel-error"];
+    // An asset's NOT_FOUND beside a failure elsewhere is no cause: only failing answers or known codes.
+    return where === "frontend" && code && (isFailure(observation) || code in VERCEL_ERRORS);
+  });
   if (edgeError) {
     const code = edgeError.observation.headers["x-vercel-error"] ?? "";
     return make(
@@ -183,11 +190,12 @@ export function diagnose(input: DiagnoseInput): Diagnosis | undefined {
     );
   }
 
-  const unhealthy = platform?.supabase?.services.find((service) => !service.healthy);
-  if (
-    unhealthy &&
-    (supabaseFailure || input.project === "supabase" || input.project === "schema")
-  ) {
+  const unhealthy = unhealthyService(
+    platform?.supabase?.services ?? [],
+    supabaseFailure?.where,
+    input.project,
+  );
+  if (unhealthy && (supabaseFailure || SUPABASE_PROJECTS.has(input.project))) {
     const tier = unhealthy.name === "auth" ? "Supabase auth" : "database";
     return make(
       tier,
@@ -244,11 +252,31 @@ function isUnavailable(observation: Observation): boolean {
   return observation.error !== undefined || [502, 503, 504].includes(observation.status ?? 0);
 }
 
-function fromVercel(observation: Observation): boolean {
+/**
+ * Deployment Protection's own 401, not the app's: Vercel Authentication sets
+ * its nonce cookie and answers its sign-in page (x-vercel-id alone is on
+ * every Vercel response).
+ */
+function fromProtection(observation: Observation): boolean {
   return (
-    observation.headers["x-vercel-id"] !== undefined ||
-    /vercel/i.test(observation.headers.server ?? "") ||
-    /_vercel_sso_nonce/.test(observation.headers["set-cookie"] ?? "")
+    /_vercel_sso_nonce/.test(observation.headers["set-cookie"] ?? "") ||
+    (/vercel/i.test(observation.headers.server ?? "") &&
+      /Vercel Authentication|Authentication Required/i.test(observation.body ?? ""))
+  );
+}
+
+/** The unhealthy service a failure there depends on: auth for Auth, the database's for the rest. */
+function unhealthyService(
+  services: NonNullable<PlatformSnapshot["supabase"]>["services"],
+  where: Where | undefined,
+  project: string,
+) {
+  const unhealthy = services.filter((service) => !service.healthy);
+  const forAuth = where === "auth" || (where === undefined && project === "supabase");
+  const wanted = forAuth ? ["auth"] : ["db", "rest", "pooler", "pg_bouncer"];
+  return (
+    unhealthy.find((service) => wanted.includes(service.name)) ??
+    (where === undefined ? unhealthy[0] : undefined)
   );
 }
 

@@ -97,11 +97,6 @@ async function snapshotPlatform(config: FullConfig): Promise<void> {
     },
     { budgetMs, log: (line) => process.stdout.write(`${line}\n`) },
   );
-  for (const gap of snapshot.gaps) {
-    process.stdout.write(
-      `Platform data: no ${gap.platform} data this run: ${gap.reason} (the run goes on without it).\n`,
-    );
-  }
   const probe = snapshot.probes.backend;
   if (probe?.coldStartMs !== undefined) {
     process.stdout.write(

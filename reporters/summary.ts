@@ -124,7 +124,10 @@ function platformLines(): string[] {
     lines.push(
       `  Backend: cold start of ${probe.coldStartMs} ms on the run's first request (budget ${probe.budgetMs} ms)`,
     );
-  for (const gap of snapshot.gaps) lines.push(`  No ${gap.platform} data: ${gap.reason}`);
+  for (const gap of snapshot.gaps)
+    lines.push(
+      `  Platform data: no ${gap.platform} data this run: ${gap.reason} (the run went on without it)`,
+    );
   return lines.length > 0 ? ["", "Platforms:", ...lines] : [];
 }
 

@@ -297,6 +297,57 @@ describe("failure signatures", () => {
     assert.equal(diagnose(input({ project: "security" })), undefined);
   });
 
+  it("the app's own 401 on Vercel is no protection, an asset's NOT_FOUND no cause", () => {
+    const backend500 = seen(`${target.backendUrl}/api/auth/login`, 500, { method: "POST" });
+    const own401 = seen(`${target.frontendUrl}/api/me`, 401, {
+      headers: { "x-vercel-id": "fra1::x" },
+    });
+    const favicon = seen(`${target.frontendUrl}/favicon.ico`, 404, {
+      headers: { "x-vercel-error": "NOT_FOUND", "x-vercel-id": "fra1::y" },
+    });
+    const found = diagnose(
+      input({ project: "browser", observations: [own401, favicon, backend500] }),
+    );
+    assert.equal(found?.line, "backend on Render: POST /api/auth/login answered 500");
+  });
+
+  it("a paused project is named for the backend's failures too", () => {
+    const found = diagnose(
+      input({
+        observations: [seen(`${target.backendUrl}/health`, 503)],
+        platform: snapshot({
+          supabase: { ref: "abcdefghijklmnopqrst", status: "INACTIVE", services: [] },
+        }),
+      }),
+    );
+    assert.equal(found?.line, "database · project paused: Management API status INACTIVE");
+  });
+
+  it("an unhealthy service is named only where the failure depends on it", () => {
+    const services = [{ name: "storage", healthy: false, status: "UNHEALTHY" }];
+    const found = diagnose(
+      input({
+        project: "supabase",
+        observations: [seen(`${target.supabaseUrl}/auth/v1/token`, 500, { method: "POST" })],
+        platform: snapshot({
+          supabase: { ref: "abcdefghijklmnopqrst", status: "ACTIVE_HEALTHY", services },
+        }),
+      }),
+    );
+    assert.equal(found?.line, "Supabase auth: POST /auth/v1/token answered 500");
+  });
+
+  it("a cold start at the run's start is not blamed for a later failure", () => {
+    const probe = { url: "", firstMs: 30_000, secondMs: 40, coldStartMs: 29_960, budgetMs: 0 };
+    const found = diagnose(
+      input({
+        observations: [seen(`${target.backendUrl}/users`, 503)],
+        platform: snapshot({ probes: { backend: probe, certificates: [] } }),
+      }),
+    );
+    assert.equal(found?.line, "backend on Render: GET /users answered 503");
+  });
+
   it("tells the target's parts apart by origin and path", () => {
     assert.equal(whereOf(`${target.supabaseUrl}/auth/v1/signup`, target), "auth");
     assert.equal(whereOf(`${target.supabaseUrl}/rest/v1/x`, target), "database");

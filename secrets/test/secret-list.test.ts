@@ -36,6 +36,12 @@ const SAMPLES: Record<string, string> = {
   ALERT_STATE_DATABASE_URL: STATE_DB,
   MONITOR_DATABASE_URL: "postgres://monitor:history-password-42@db.example.com:5432/postgres",
   MONITOR_HEARTBEAT_URL: "https://hc-ping.com/0b5c6f3e-1111-4222-8333-944445555666",
+  VERCEL_TOKEN: "vercelToken0123456789abc",
+  RENDER_API_KEY: "rnd_renderKey0123456789abcdefABCDEF01",
+  SUPABASE_ACCESS_TOKEN: "sbp_0123456789abcdef0123456789abcdef01234567",
+  VERCEL_WEBHOOK_SECRET: "vercelWebhookSecret0123",
+  RENDER_WEBHOOK_SECRET: "whsec_cmVuZGVyLXdlYmhvb2stc2VjcmV0LTAxMjM=",
+  GITHUB_TOKEN: "ghp_githubToken0123456789abcdefABCDEF01",
 };
 /** What the alert configuration needs besides the secrets to accept them. */
 const CHANNEL_COMPANIONS = {
