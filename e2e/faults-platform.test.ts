@@ -315,6 +315,9 @@ describe("platform faults name their tier and cause", () => {
     const said = wrong.result.output.match(/Platform data: no vercel data this run: [^\n]*/g) ?? [];
     assert.equal(said.length, 1, describeRun(wrong.result));
     assert.match(said[0] ?? "", /403|forbidden|refused/i);
+    // Said once in any wording: the reason itself appears nowhere else in the run's output.
+    const reason = (said[0] ?? "").replace(/^.*this run: /, "").slice(0, 40);
+    assert.equal(wrong.result.output.split(reason).length - 1, 1, describeRun(wrong.result));
     assert.match(wrong.result.output, /platform render: /, "the other platforms are still read");
 
     const malformed = await run("malformed", ["--project=api", "--grep=cold-start budget"], {
