@@ -65,12 +65,12 @@ describe("the ssr app shape with contract/examples/ssr.ts", () => {
         "api › backend auth API › invalid input is refused naming the field",
         "api › backend auth API › register creates the user",
         "api › backend login API › wrong password is refused",
-        // The stack serves no https: e2e/faults-platform.test.ts checks a certificate.
-        "security › TLS certificates › every https origin's certificate is valid for 14 more days",
         // No mailbox in this run: e2e/faults-email.test.ts runs them.
         "browser › email journeys › recover a password through the emailed link, then sign in with the new one",
         "browser › email journeys › sign in with a magic link",
         "browser › email journeys › sign up, follow the confirmation link, land signed in",
+        // The stack serves no https: e2e/faults-platform.test.ts checks a certificate.
+        "security › TLS certificates › every https origin's certificate is valid for 14 more days",
       ],
       describeRun(run),
     );
