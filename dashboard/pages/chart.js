@@ -64,6 +64,16 @@
     return iso.slice(11, 16) === "00:00" ? iso.slice(5, 10) : iso.slice(11, 16);
   }
 
+  // Text on a white box, so a label stays readable over the lines beneath it.
+  function label(ctx, text, x, y, ratio, colour) {
+    const width = ctx.measureText(text).width;
+    const left = ctx.textAlign === "right" ? x - width : x;
+    ctx.fillStyle = "rgba(255, 255, 255, 0.9)";
+    ctx.fillRect(left - 2 * ratio, y - 11 * ratio, width + 4 * ratio, 14 * ratio);
+    ctx.fillStyle = colour;
+    ctx.fillText(text, x, y);
+  }
+
   function drawGuides(u, hLines, vLines) {
     const { ctx, bbox } = u;
     const ratio = globalThis.uPlot.pxRatio;
@@ -74,21 +84,26 @@
       const y = u.valToPos(line.value, "y", true);
       if (y < bbox.top || y > bbox.top + bbox.height) continue;
       ctx.strokeStyle = line.colour ?? "#cf222e";
-      ctx.fillStyle = line.colour ?? "#cf222e";
       ctx.setLineDash([8 * ratio, 5 * ratio]);
       ctx.beginPath();
       ctx.moveTo(bbox.left, y);
       ctx.lineTo(bbox.left + bbox.width, y);
       ctx.stroke();
       ctx.textAlign = "right";
-      ctx.fillText(line.label, bbox.left + bbox.width - 4 * ratio, y - 4 * ratio);
+      label(
+        ctx,
+        line.label,
+        bbox.left + bbox.width - 4 * ratio,
+        y - 4 * ratio,
+        ratio,
+        ctx.strokeStyle,
+      );
     }
     ctx.setLineDash([2 * ratio, 3 * ratio]);
     vLines.forEach((line, i) => {
       const x = u.valToPos(line.at, "x", true);
       if (x < bbox.left || x > bbox.left + bbox.width) return;
       ctx.strokeStyle = "#57606a";
-      ctx.fillStyle = "#1f2328";
       ctx.beginPath();
       ctx.moveTo(x, bbox.top);
       ctx.lineTo(x, bbox.top + bbox.height);
@@ -96,7 +111,7 @@
       // Staggered so neighbouring labels do not print over each other.
       ctx.textAlign = x > bbox.left + bbox.width * 0.7 ? "right" : "left";
       const dx = ctx.textAlign === "right" ? -4 * ratio : 4 * ratio;
-      ctx.fillText(line.label, x + dx, bbox.top + (14 + (i % 3) * 14) * ratio);
+      label(ctx, line.label, x + dx, bbox.top + (14 + (i % 3) * 16) * ratio, ratio, "#1f2328");
     });
     ctx.restore();
   }
