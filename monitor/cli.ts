@@ -2,6 +2,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Cron } from "croner";
 import { AlertConfigError, configFromEnv } from "../alerts/config.ts";
+import { createDashboard, DashboardEnvError, dashboardToken } from "../dashboard/index.ts";
 import { parseCommandLine } from "../scripts/command-line.ts";
 import { Redactor } from "../secrets/redactor.ts";
 import { configuredSecrets } from "../secrets/variables.ts";
@@ -26,7 +27,8 @@ const USAGE = `Usage: npm run monitor [-- --once [--job NAME]]
 Runs the suite on the monitor's schedule (monitor/monitor.config.ts, or the
 module MONITOR_CONFIG names), keeps every cycle in the history database
 (MONITOR_DATABASE_URL, or an embedded Postgres under .monitor/), serves
-/healthz and /metrics on MONITOR_PORT and pings MONITOR_HEARTBEAT_URL.
+/healthz, /metrics and the dashboard (/, public /status; MONITOR_DASHBOARD_TOKEN)
+on MONITOR_PORT and pings MONITOR_HEARTBEAT_URL.
 With no target configured it boots the reference stack once and keeps it.
 
   --once        run one cycle, record it, and exit with its verdict
@@ -64,11 +66,13 @@ async function settings(): Promise<{ env: MonitorEnv; config: MonitorConfig }> {
       confirmEmailFromEnv();
     }
     configFromEnv();
+    dashboardToken();
     return { env, config };
   } catch (error) {
     if (
       error instanceof MonitorConfigError ||
       error instanceof MonitorEnvError ||
+      error instanceof DashboardEnvError ||
       error instanceof ConfigError
     ) {
       process.stderr.write(`${error.message}\n`);
@@ -194,15 +198,40 @@ async function main(): Promise<void> {
   // --once serves /healthz and /metrics only when MONITOR_PORT asks (a cron job beside a running monitor).
   if (!flags.once || (env.port > 0 && process.env.MONITOR_PORT?.trim())) {
     try {
+      const alerts = configFromEnv();
+      const dashboard = history
+        ? createDashboard({
+            source: {
+              history: history.store,
+              maintenance: config.maintenance,
+              health: () => monitor.health(),
+              alerts: {
+                journalPath: path.resolve(ROOT, alerts.journalPath),
+                state:
+                  alerts.state.kind === "file"
+                    ? { kind: "file", path: path.resolve(ROOT, alerts.state.path) }
+                    : alerts.state,
+                silences: alerts.silences,
+              },
+              monitorDir: env.dir,
+              onError: (error) => log(`dashboard: ${(error as Error).message}`),
+            },
+            token: dashboardToken(),
+            host: env.host,
+          })
+        : undefined;
       server = await startMonitorServer({
         host: env.host,
         port: env.port,
         metrics,
         health: () => monitor.health(),
+        dashboard,
         onError: (error) => log(`http: ${(error as Error).message}`),
       });
       closing.push(() => server?.close() ?? Promise.resolve());
-      log(`serving ${server.url}/healthz and ${server.url}/metrics`);
+      log(
+        `serving ${server.url}/healthz, ${server.url}/metrics, the dashboard at ${server.url}/ and the status page at ${server.url}/status`,
+      );
     } catch (error) {
       log(`${(error as Error).message} (MONITOR_HOST, MONITOR_PORT)`);
       await shutdown();

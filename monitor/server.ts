@@ -1,6 +1,7 @@
 // The monitor's own HTTP face: /healthz for a supervisor or load balancer
-// (503 once cycles are overdue, so "the monitor is stuck" pages too) and
-// /metrics for Prometheus. Plain node:http: two read-only routes need no framework.
+// (503 once cycles are overdue, so "the monitor is stuck" pages too),
+// /metrics for Prometheus, and the dashboard (dashboard/) when one is given.
+// Plain node:http: a few routes need no framework.
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { CycleStatus } from "./types.ts";
@@ -30,6 +31,8 @@ export interface MonitorServerOptions {
   port: number;
   metrics: { text(): Promise<string>; readonly contentType: string };
   health: () => HealthView;
+  /** Every other route: answers what it knows (true), or leaves the 404 to the server. */
+  dashboard?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
   /** A route that threw (answered 500); the monitor logs it. */
   onError?: (error: unknown) => void;
 }
@@ -72,6 +75,7 @@ async function handle(
 ) {
   const path = new URL(request.url ?? "/", "http://monitor.invalid").pathname;
   if (!ROUTES.has(path)) {
+    if (options.dashboard && (await options.dashboard(request, response))) return;
     return sendJson(response, 404, { error: "not found", routes: [...ROUTES] });
   }
   // HEAD is GET without the body (node drops it), which probes often use.

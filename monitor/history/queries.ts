@@ -2,6 +2,7 @@
 // is a bound parameter; optional filters are `$n is null or …` so one
 // statement text serves every combination.
 import type pg from "pg";
+import type { Deploy } from "../../platform/index.ts";
 import type { ResultStatus } from "../types.ts";
 
 export type Queryable = pg.Pool | pg.ClientBase;
@@ -263,4 +264,317 @@ export async function timingSeries(
     p95: row.p95,
     max: row.max,
   }));
+}
+
+export interface CatalogEntry {
+  checkId: string;
+  location: string;
+  project: string;
+  file: string;
+  title: string;
+  tier: string;
+  tags: string[];
+  /** The newest result's, with `startedAt` and `runId`. */
+  status: ResultStatus;
+  startedAt: string;
+  runId: string;
+}
+
+/**
+ * Every check (per location) with a result since `since`, as its newest
+ * result describes it. The pairs come from the hourly rollups, so each newest
+ * result is one index probe however long the history.
+ */
+export async function checkCatalog(
+  db: Queryable,
+  query: Filter & { since: Instant },
+): Promise<CatalogEntry[]> {
+  const { rows } = await db.query<{
+    check_id: string;
+    location: string;
+    project: string;
+    file: string;
+    title: string;
+    tier: string;
+    tags: string[];
+    status: ResultStatus;
+    started_at: Date;
+    run_id: string;
+  }>(
+    `with pairs as (
+       select distinct check_id, location from synthetic_monitor.check_hours
+       where hour >= date_trunc('hour', $1::timestamptz, 'UTC')
+         and ($2::text[] is null or check_id = any($2)) and ($3::text is null or location = $3)
+     )
+     select p.check_id, p.location, r.project, r.file, r.title, r.tier, r.tags, r.status,
+       r.started_at, r.run_id
+     from pairs as p cross join lateral (
+       select project, file, title, tier, tags, status, started_at, run_id
+       from synthetic_monitor.results as r
+       where r.check_id = p.check_id and r.location = p.location and r.started_at >= $1
+       order by r.started_at desc limit 1
+     ) as r
+     order by p.check_id, p.location`,
+    [query.since, ...filterValues(query)],
+  );
+  return rows.map((row) => ({
+    checkId: row.check_id,
+    location: row.location,
+    project: row.project,
+    file: row.file,
+    title: row.title,
+    tier: row.tier,
+    tags: row.tags,
+    status: row.status,
+    startedAt: row.started_at.toISOString(),
+    runId: row.run_id,
+  }));
+}
+
+/** When a check's current run of failures at a location began (null when its newest result did not fail). */
+export async function failingSince(
+  db: Queryable,
+  query: { checkId: string; location: string },
+): Promise<string | null> {
+  const { rows } = await db.query<{ since: Date | null }>(
+    `select min(started_at) as since from synthetic_monitor.results
+     where check_id = $1 and location = $2 and ${FAILED}
+       and started_at > coalesce((
+         select max(started_at) from synthetic_monitor.results
+         where check_id = $1 and location = $2 and status in ('passed', 'flaky', 'degraded')
+       ), '-infinity'::timestamptz)`,
+    [query.checkId, query.location],
+  );
+  return rows[0]?.since?.toISOString() ?? null;
+}
+
+export interface RunRow {
+  runId: string;
+  startedAt: string;
+  status: ResultStatus;
+  durationMs: number;
+  retries: number;
+  location: string;
+  error: string | null;
+  diagnosis: string | null;
+}
+
+/** One check's results since `since`, newest first, at most `limit`. */
+export async function checkRuns(
+  db: Queryable,
+  query: { checkId: string; since: Instant; limit: number },
+): Promise<RunRow[]> {
+  const { rows } = await db.query<{
+    run_id: string;
+    started_at: Date;
+    status: ResultStatus;
+    duration_ms: number;
+    retries: number;
+    location: string;
+    error: string | null;
+    diagnosis: string | null;
+  }>(
+    `select run_id, started_at, status, duration_ms, retries, location, error, diagnosis
+     from synthetic_monitor.results
+     where check_id = $1 and started_at >= $2
+     order by started_at desc, location limit $3`,
+    [query.checkId, query.since, query.limit],
+  );
+  return rows.map((row) => ({
+    runId: row.run_id,
+    startedAt: row.started_at.toISOString(),
+    status: row.status,
+    durationMs: row.duration_ms,
+    retries: row.retries,
+    location: row.location,
+    error: row.error,
+    diagnosis: row.diagnosis,
+  }));
+}
+
+export interface DayPercentiles {
+  day: string;
+  checkId: string;
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+/** Duration percentiles per UTC day (from the hourly rollups), oldest first. */
+export async function dailyPercentiles(
+  db: Queryable,
+  query: Filter & { days: number; to?: Instant },
+): Promise<DayPercentiles[]> {
+  const { rows } = await db.query<{ day: string; check_id: string; count: number; p: number[] }>(
+    `select ((hour at time zone 'UTC')::date)::text as day, check_id, count(*)::int as count,
+       percentile_cont(array[0.5, 0.95, 0.99]) within group (order by duration) as p
+     from synthetic_monitor.check_hours as h cross join lateral unnest(h.durations) as d(duration)
+     where hour >= date_trunc('day', $1::timestamptz, 'UTC') - make_interval(days => $2 - 1)
+       and hour <= $1::timestamptz
+       and ($3::text[] is null or check_id = any($3)) and ($4::text is null or location = $4)
+     group by 1, 2 order by 2, 1`,
+    [query.to ?? new Date(), query.days, ...filterValues(query)],
+  );
+  return rows.map((row) => ({
+    day: row.day,
+    checkId: row.check_id,
+    count: row.count,
+    p50: row.p[0] ?? Number.NaN,
+    p95: row.p[1] ?? Number.NaN,
+    p99: row.p[2] ?? Number.NaN,
+  }));
+}
+
+/** Percentiles of every duration of the checks in `period` together (a tier's p95). */
+export async function pooledPercentiles(
+  db: Queryable,
+  period: Period,
+): Promise<{ count: number; p50: number | null; p95: number | null; p99: number | null }> {
+  const { rows } = await db.query<{ count: number; p: number[] | null }>(
+    `select count(*)::int as count,
+       percentile_cont(array[0.5, 0.95, 0.99]) within group (order by duration) as p
+     from (
+       select unnest(durations) as duration from synthetic_monitor.check_hours where ${IN_HOURS}
+       union all
+       select duration_ms from synthetic_monitor.results where ${AT_EDGES} and ${COUNTED}
+     ) as durations`,
+    [...split(period), ...filterValues(period)],
+  );
+  const row = rows[0];
+  return {
+    count: row?.count ?? 0,
+    p50: row?.p?.[0] ?? null,
+    p95: row?.p?.[1] ?? null,
+    p99: row?.p?.[2] ?? null,
+  };
+}
+
+export interface FailedHour {
+  hour: string;
+  checkId: string;
+  failed: number;
+}
+
+/** The hours in which a check failed (any location), oldest first. */
+export async function failedHours(db: Queryable, period: Period): Promise<FailedHour[]> {
+  const { rows } = await db.query<{ hour: Date; check_id: string; failed: number }>(
+    `select hour, check_id, sum(failed)::int as failed from synthetic_monitor.check_hours
+     where hour >= date_trunc('hour', $1::timestamptz, 'UTC') and hour < $2 and failed > 0
+       and ($3::text[] is null or check_id = any($3)) and ($4::text is null or location = $4)
+     group by 1, 2 order by 1, 2`,
+    [period.from, period.to, ...filterValues(period)],
+  );
+  return rows.map((row) => ({
+    hour: row.hour.toISOString(),
+    checkId: row.check_id,
+    failed: row.failed,
+  }));
+}
+
+export interface ResultMark {
+  checkId: string;
+  startedAt: string;
+  failed: boolean;
+}
+
+/** Which results failed in a short span (an incident's edges), oldest first. */
+export async function resultMarks(db: Queryable, period: Period): Promise<ResultMark[]> {
+  const { rows } = await db.query<{ check_id: string; started_at: Date; failed: boolean }>(
+    `select check_id, started_at, ${FAILED} as failed from synthetic_monitor.results
+     where started_at >= $1 and started_at < $2 and ${COUNTED}
+       and ($3::text[] is null or check_id = any($3)) and ($4::text is null or location = $4)
+     order by started_at`,
+    [period.from, period.to, ...filterValues(period)],
+  );
+  return rows.map((row) => ({
+    checkId: row.check_id,
+    startedAt: row.started_at.toISOString(),
+    failed: row.failed,
+  }));
+}
+
+export interface CycleMark {
+  runId: string;
+  location: string;
+  startedAt: string;
+  endedAt: string;
+  status: string;
+  versions: Record<string, string>;
+  maintenance: Array<{ id: string; effect: "pause" | "silence" }>;
+  /** The versions of the location's cycle before (null for the first in the period). */
+  previousVersions: Record<string, string> | null;
+}
+
+/**
+ * The cycles of a period that matter on a timeline: where the versions changed
+ * from the location's previous cycle, and those in a maintenance window or paused.
+ */
+export async function cycleMarks(db: Queryable, period: Period): Promise<CycleMark[]> {
+  const { rows } = await db.query<{
+    run_id: string;
+    location: string;
+    started_at: Date;
+    ended_at: Date;
+    status: string;
+    versions: Record<string, string>;
+    maintenance: CycleMark["maintenance"];
+    previous: Record<string, string> | null;
+  }>(
+    `select * from (
+       select run_id, location, started_at, ended_at, status, versions, maintenance,
+         lag(versions) over (partition by location order by started_at) as previous
+       from synthetic_monitor.cycles
+       where started_at >= $1 and started_at < $2 and ($3::text is null or location = $3)
+     ) as c
+     where previous is distinct from versions or maintenance <> '[]'::jsonb or status = 'paused'
+     order by started_at`,
+    [period.from, period.to, period.location ?? null],
+  );
+  return rows.map((row) => ({
+    runId: row.run_id,
+    location: row.location,
+    startedAt: row.started_at.toISOString(),
+    endedAt: row.ended_at.toISOString(),
+    status: row.status,
+    versions: row.versions,
+    maintenance: row.maintenance,
+    previousVersions: row.previous,
+  }));
+}
+
+/** The platforms' deploys the cycles of a period saw, each once (by platform and id). */
+export async function seenDeploys(db: Queryable, period: Period): Promise<Deploy[]> {
+  const { rows } = await db.query<{ deploy: Deploy }>(
+    `select distinct on (d->>'platform', d->>'id') d as deploy
+     from synthetic_monitor.cycles as c cross join lateral jsonb_array_elements(c.deploys) as d
+     where c.started_at >= $1 and c.started_at < $2 and jsonb_typeof(c.deploys) = 'array'
+       and ($3::text is null or c.location = $3)
+     order by d->>'platform', d->>'id'`,
+    [period.from, period.to, period.location ?? null],
+  );
+  return rows.map((row) => row.deploy);
+}
+
+/** The newest cycle (any location), or null. */
+export async function newestCycle(
+  db: Queryable,
+): Promise<{ runId: string; endedAt: string; status: string } | null> {
+  const { rows } = await db.query<{ run_id: string; ended_at: Date; status: string }>(
+    "select run_id, ended_at, status from synthetic_monitor.cycles order by started_at desc limit 1",
+  );
+  const row = rows[0];
+  return row
+    ? { runId: row.run_id, endedAt: row.ended_at.toISOString(), status: row.status }
+    : null;
+}
+
+/** Distinct timing names recorded since `since`. */
+export async function timingNames(db: Queryable, query: { since: Instant }): Promise<string[]> {
+  const { rows } = await db.query<{ name: string }>(
+    `select distinct name from synthetic_monitor.check_hour_timings
+     where hour >= date_trunc('hour', $1::timestamptz, 'UTC') order by name`,
+    [query.since],
+  );
+  return rows.map((row) => row.name);
 }
