@@ -174,7 +174,10 @@
     let area = main.querySelector(".banners");
     if (!area) {
       area = h("div", { class: "banners" });
-      main.prepend(area);
+      // After the page's heading, so the heading stays first and the banner is next.
+      const heading = main.querySelector("h1");
+      if (heading) heading.after(area);
+      else main.prepend(area);
     }
     const banner = h(
       "div",
