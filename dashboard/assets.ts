@@ -9,7 +9,8 @@ import { fileURLToPath } from "node:url";
 export const PAGES_DIR = fileURLToPath(new URL("./pages/", import.meta.url));
 const ROOT = path.resolve(PAGES_DIR, "..", "..");
 const UPLOT_DIR = path.join(ROOT, "node_modules", "uplot", "dist");
-const UPLOT_FILES = ["uplot.iife.min.js", "uplot.min.css"];
+// Served under lower-case names; the package spells them uPlot.*.
+const UPLOT_FILES = { "uplot.iife.min.js": "uPlot.iife.min.js", "uplot.min.css": "uPlot.min.css" };
 
 export const PAGES = {
   overview: "overview.html",
@@ -43,7 +44,8 @@ export function assetList(pagesDir = PAGES_DIR): Map<string, string> {
     // No pages yet: only uPlot is served.
   }
   for (const name of names) list.set(name, path.join(pagesDir, name));
-  for (const name of UPLOT_FILES) list.set(name, path.join(UPLOT_DIR, name));
+  for (const [name, file] of Object.entries(UPLOT_FILES))
+    list.set(name, path.join(UPLOT_DIR, file));
   return list;
 }
 
