@@ -90,11 +90,12 @@
       ctx.lineTo(bbox.left + bbox.width, y);
       ctx.stroke();
       ctx.textAlign = "right";
+      // Below the line: the markers' labels use the top of the plot.
       label(
         ctx,
         line.label,
         bbox.left + bbox.width - 4 * ratio,
-        y - 4 * ratio,
+        y + 15 * ratio,
         ratio,
         ctx.strokeStyle,
       );
@@ -111,7 +112,7 @@
       // Staggered so neighbouring labels do not print over each other.
       ctx.textAlign = x > bbox.left + bbox.width * 0.7 ? "right" : "left";
       const dx = ctx.textAlign === "right" ? -4 * ratio : 4 * ratio;
-      label(ctx, line.label, x + dx, bbox.top + (14 + (i % 3) * 16) * ratio, ratio, "#1f2328");
+      label(ctx, line.label, x + dx, bbox.top + (14 + (i % 2) * 15) * ratio, ratio, "#1f2328");
     });
     ctx.restore();
   }
@@ -161,7 +162,8 @@
           y: {
             range: (_u, _min, max) => [
               0,
-              Math.max(max ?? 0, ...guides.map((line) => line.value)) * 1.1 || 1,
+              // Headroom over the budget for the markers' labels.
+              Math.max(max ?? 0, ...guides.map((line) => line.value)) * 1.25 || 1,
             ],
           },
         },
