@@ -1,8 +1,10 @@
 // The dashboard's front door: the monitor mounts its routes; the export and
 // the tests build its data through the same functions.
 
+export { isLoopback } from "./auth.ts";
 export { checkPage } from "./check.ts";
 export { DashboardEnvError, dashboardToken } from "./env.ts";
+export { exportDashboard } from "./export.ts";
 export { incidents } from "./incidents.ts";
 export { overview, publicStatus } from "./overview.ts";
 export { createDashboard, type DashboardHandler, type DashboardOptions } from "./routes.ts";

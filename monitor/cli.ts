@@ -2,7 +2,12 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Cron } from "croner";
 import { AlertConfigError, configFromEnv } from "../alerts/config.ts";
-import { createDashboard, DashboardEnvError, dashboardToken } from "../dashboard/index.ts";
+import {
+  createDashboard,
+  DashboardEnvError,
+  dashboardToken,
+  isLoopback,
+} from "../dashboard/index.ts";
 import { parseCommandLine } from "../scripts/command-line.ts";
 import { Redactor } from "../secrets/redactor.ts";
 import { configuredSecrets } from "../secrets/variables.ts";
@@ -232,6 +237,10 @@ async function main(): Promise<void> {
       log(
         `serving ${server.url}/healthz, ${server.url}/metrics, the dashboard at ${server.url}/ and the status page at ${server.url}/status`,
       );
+      if (dashboard && !dashboardToken() && !isLoopback(env.host))
+        log(
+          `dashboard: MONITOR_HOST ${env.host} is beyond loopback and MONITOR_DASHBOARD_TOKEN is not set: the private pages answer 403 (the status page stays public)`,
+        );
     } catch (error) {
       log(`${(error as Error).message} (MONITOR_HOST, MONITOR_PORT)`);
       await shutdown();

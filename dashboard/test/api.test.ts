@@ -2,12 +2,25 @@
 // history of history-fixture.ts; every expected figure is worked out by hand
 // from that history in the comments beside it.
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { HistoryStore } from "../../monitor/history/index.ts";
 import { type MonitorServer, startMonitorServer } from "../../monitor/server.ts";
 import { type RunningPostgres, startPostgres } from "../../stack/index.ts";
-import { createDashboard } from "../index.ts";
-import { CHECKS, NOW, pagesFixture, sourceOf, writeHistory, XSS } from "./history-fixture.ts";
+import { exportDashboard } from "../export.ts";
+import { createDashboard, type DashboardSource } from "../index.ts";
+import {
+  CHECKS,
+  NOW,
+  PREFIX,
+  pagesFixture,
+  sourceOf,
+  writeHistory,
+  XSS,
+} from "./history-fixture.ts";
 
 const TOKEN = "dashboard-test-token";
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -16,6 +29,8 @@ describe("dashboard API over a hand-made history", () => {
   let postgres: RunningPostgres;
   let store: HistoryStore;
   let server: MonitorServer;
+  let source: DashboardSource;
+  let pagesDir: string;
   const get = async (path: string) => {
     const response = await fetch(`${server.url}${path}`, { headers: auth });
     const type = response.headers.get("content-type") ?? "";
@@ -29,15 +44,17 @@ describe("dashboard API over a hand-made history", () => {
     postgres = await startPostgres();
     store = new HistoryStore(postgres.url);
     await writeHistory(store);
+    source = await sourceOf(store);
+    pagesDir = await pagesFixture();
     server = await startMonitorServer({
       port: 0,
       metrics: { text: async () => "", contentType: "text/plain" },
       health: () => ({ overdue: false, lastCycle: null, nextDueAt: null, overdueAfter: null }),
       dashboard: createDashboard({
-        source: await sourceOf(store),
+        source,
         token: TOKEN,
         host: "127.0.0.1",
-        pagesDir: await pagesFixture(),
+        pagesDir,
       }),
     });
   });
@@ -345,5 +362,29 @@ describe("dashboard API over a hand-made history", () => {
         resolvedAt: "2026-10-21T12:00:00.000Z",
       },
     ]);
+  });
+
+  test("static export: the shells made relative and static, assets, and data as .json and .js", async () => {
+    const out = await mkdtemp(path.join(tmpdir(), `${PREFIX}-export-`));
+    const summary = await exportDashboard(source, out, { pagesDir });
+    assert.deepEqual(summary, { dir: out, pages: 6, checks: 3, databaseOk: true });
+    const index = await readFile(path.join(out, "index.html"), "utf8");
+    assert.match(index, /<html data-static lang="en">/);
+    assert.match(index, /href="assets\/style.css"/);
+    assert.ok(!index.includes('"/assets/'), "no absolute asset links");
+    for (const file of [
+      "assets/style.css",
+      "assets/uplot.iife.min.js",
+      "data/sla.csv",
+      "status.html",
+    ])
+      assert.ok(existsSync(path.join(out, file)), file);
+    const overview = JSON.parse(await readFile(path.join(out, "data", "overview.json"), "utf8"));
+    assert.deepEqual(overview.tiers[1].uptime, { "24h": 0, "7d": 0.5, "30d": 0.5, "90d": 0.5 });
+    const id = encodeURIComponent(CHECKS.health.checkId);
+    const check = await readFile(path.join(out, "data", "checks", `${id}.js`), "utf8");
+    assert.ok(check.startsWith(`dashboardStatic("checks/${id}", {`), check.slice(0, 80));
+    assert.ok(!check.includes("</script>"), "a closing tag in the data cannot end a script");
+    assert.ok(check.includes("\\u003cscript>"), "the error's markup, escaped");
   });
 });
