@@ -204,16 +204,10 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       });
     const form = new URLSearchParams(await readBody(request, LOGIN_BODY_BYTES));
     const outcome = auth.login(address, form.get("token") ?? "");
-    if (outcome === "limited")
-      return send(
-        response,
-        429,
-        "text/plain; charset=utf-8",
-        "too many failed logins; try again in a minute\n",
-        {
-          "retry-after": String(auth.retryAfter(address)),
-        },
-      );
+    if (outcome === "limited") {
+      response.setHeader("retry-after", String(auth.retryAfter(address)));
+      return page(response, "login", 429);
+    }
     if (outcome === "wrong") return page(response, "login", 401);
     response.setHeader("set-cookie", auth.cookie(request, auth.session()));
     send(response, 303, "text/plain; charset=utf-8", "logged in\n", { location: "/" });

@@ -166,6 +166,8 @@ describe("dashboard access", () => {
       const blocked = await fetch(`${limited.url}/login`, form(TOKEN));
       assert.equal(blocked.status, 429);
       assert.ok(Number(blocked.headers.get("retry-after")) > 0);
+      assert.match(await blocked.text(), /data-page="login"/, "the login page, which says why");
+      assert.equal(blocked.headers.get("set-cookie"), null);
     } finally {
       await limited.close();
     }
