@@ -64,6 +64,13 @@
     return iso.slice(11, 16) === "00:00" ? iso.slice(5, 10) : iso.slice(11, 16);
   }
 
+  // One unit for the whole axis: seconds once any tick reaches 10 s.
+  function yTick(splits) {
+    const seconds = Math.max(...splits) >= 10_000;
+    return (v) =>
+      seconds ? `${+(v / 1000).toFixed(1)} s` : `${Math.round(v).toLocaleString("en-US")} ms`;
+  }
+
   // Text on a white box, so a label stays readable over the lines beneath it.
   function label(ctx, text, x, y, ratio, colour) {
     const width = ctx.measureText(text).width;
@@ -131,12 +138,7 @@
       { class: "chart" },
       h("figcaption", {}, h(`h${level}`, {}, heading), h("p", { class: "chart-summary" }, summary)),
       canvas,
-      h(
-        "details",
-        {},
-        h("summary", {}, "Figures as a table"),
-        h("div", { class: "table-wrap" }, statsTable(series, columns, hLines)),
-      ),
+      h("details", {}, h("summary", {}, "Figures as a table"), statsTable(series, columns, hLines)),
     );
     parent.append(figure);
     if (!x.length) {
@@ -177,7 +179,7 @@
             stroke: "#57606a",
             grid: { stroke: "#eaeef2" },
             size: 70,
-            values: (_u, splits) => splits.map((v) => F.milliseconds(v)),
+            values: (_u, splits) => splits.map(yTick(splits)),
           },
         ],
         series: [

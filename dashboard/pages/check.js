@@ -145,22 +145,19 @@
       return section;
     }
     section.append(
-      h(
-        "div",
-        { class: "table-wrap" },
-        D.table({
-          className: "failing-runs",
-          head: ["Started", "Location", "Status", "Error", "Artifacts"],
-          rowAttributes: (i) => ({ "data-run-id": failing[i].runId }),
-          rows: failing.map((run) => [
-            D.time(run.startedAt),
-            run.location,
-            D.statusBadge(run.status === "timed-out" ? "failed" : run.status),
-            errorCell(run),
-            artifactLinks(run),
-          ]),
-        }),
-      ),
+      D.table({
+        label: "Failing runs",
+        className: "failing-runs",
+        head: ["Started", "Location", "Status", "Error", "Artifacts"],
+        rowAttributes: (i) => ({ "data-run-id": failing[i].runId }),
+        rows: failing.map((run) => [
+          D.time(run.startedAt),
+          run.location,
+          D.statusBadge(run.status === "timed-out" ? "failed" : run.status),
+          errorCell(run),
+          artifactLinks(run),
+        ]),
+      }),
     );
     return section;
   }
@@ -177,6 +174,7 @@
     }
     section.append(
       D.table({
+        label: "Locations",
         className: "locations",
         head: ["Location", "Latest result", "At"],
         rows: list.map((item) => [

@@ -270,7 +270,22 @@
   }
 
   // rows: arrays of cells; the first cell of each row is its row header.
-  function table({ caption, head, rows, className, rowAttributes }) {
+  // Wrapped in a region that scrolls sideways on a narrow screen; focusable, so
+  // a keyboard can scroll it too (axe: scrollable-region-focusable).
+  function table({ caption, label, head, rows, className, rowAttributes }) {
+    return h(
+      "div",
+      {
+        class: "table-wrap",
+        role: "region",
+        tabindex: 0,
+        "aria-label": `Table: ${label ?? caption ?? "figures"}`,
+      },
+      tableOf({ caption, head, rows, className, rowAttributes }),
+    );
+  }
+
+  function tableOf({ caption, head, rows, className, rowAttributes }) {
     return h(
       "table",
       { class: className },

@@ -91,27 +91,24 @@
 
   function incidentTable(incidents) {
     if (!incidents.length) return h("p", { class: "quiet" }, "No incidents in this period.");
-    return h(
-      "div",
-      { class: "table-wrap" },
-      D.table({
-        className: "incident-table",
-        head: ["Incident", "Tier", "Fired", "Resolved", "Lasted", "Notifications"],
-        rowAttributes: (i) => ({ "data-fingerprint": incidents[i].fingerprint }),
-        rows: incidents.map((incident) => [
-          incident.title,
-          incident.tier,
-          D.time(incident.firedAt),
-          incident.resolvedAt
-            ? D.time(incident.resolvedAt)
-            : h("span", { class: "status status-down", "data-status": "open" }, "● Still open"),
-          incident.resolvedAt
-            ? F.duration(Date.parse(incident.resolvedAt) - Date.parse(incident.firedAt))
-            : `${F.since(incident.firedAt)} so far`,
-          notificationList(incident.notifications),
-        ]),
-      }),
-    );
+    return D.table({
+      label: "Incidents",
+      className: "incident-table",
+      head: ["Incident", "Tier", "Fired", "Resolved", "Lasted", "Notifications"],
+      rowAttributes: (i) => ({ "data-fingerprint": incidents[i].fingerprint }),
+      rows: incidents.map((incident) => [
+        incident.title,
+        incident.tier,
+        D.time(incident.firedAt),
+        incident.resolvedAt
+          ? D.time(incident.resolvedAt)
+          : h("span", { class: "status status-down", "data-status": "open" }, "● Still open"),
+        incident.resolvedAt
+          ? F.duration(Date.parse(incident.resolvedAt) - Date.parse(incident.firedAt))
+          : `${F.since(incident.firedAt)} so far`,
+        notificationList(incident.notifications),
+      ]),
+    });
   }
 
   D.page(async (main) => {
@@ -179,6 +176,7 @@
         "Silences",
         silences.length
           ? D.table({
+              label: "Silences",
               className: "silences",
               head: ["Matchers", "Starts", "Ends", "Comment"],
               rows: silences.map((s) => [
@@ -195,6 +193,7 @@
         "Maintenance windows",
         maintenance.length
           ? D.table({
+              label: "Maintenance windows",
               className: "maintenance",
               head: ["Window", "Starts", "Ends", "Effect"],
               rows: maintenance.map((m) => [m.id, D.time(m.startsAt), D.time(m.endsAt), m.effect]),

@@ -68,6 +68,7 @@
     }
     section.append(
       D.table({
+        label: "Incidents",
         className: "status-incidents",
         head: ["Service", "Started", "Resolved", "Lasted"],
         rows: list.map((incident) => [
@@ -90,6 +91,7 @@
       { "aria-labelledby": "checks-heading" },
       h("h2", { id: "checks-heading" }, "Checks"),
       D.table({
+        label: "Checks",
         className: "status-checks",
         head: ["Check", "Service", "Status"],
         rows: checks.map((check) => [check.title, check.tier, D.statusBadge(check.status)]),

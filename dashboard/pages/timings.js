@@ -30,6 +30,7 @@
       { "aria-labelledby": "markers-heading" },
       h("h2", { id: "markers-heading" }, "Versions and deploys"),
       D.table({
+        label: "Versions and deploys",
         className: "markers",
         head: ["At", "Kind", "What"],
         rows: markers.map((marker) => [D.time(marker.at), marker.kind, marker.label]),
