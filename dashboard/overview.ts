@@ -241,10 +241,11 @@ function dayStatus(
   day: { total: number; failed: number; degraded: number },
   inMaintenance: boolean,
 ): DayStatusName {
+  // Results decide, as they do uptime; a day in maintenance says so when nothing ran.
   if (day.failed > 0) return "down";
   if (day.degraded > 0) return "degraded";
-  if (inMaintenance) return "maintenance";
-  return day.total > 0 ? "up" : "none";
+  if (day.total > 0) return "up";
+  return inMaintenance ? "maintenance" : "none";
 }
 
 export interface PublicStatus {
