@@ -79,9 +79,8 @@
     if (day.total === undefined) return `${day.day}: ${statusLabel(day.status)}`;
     if (!day.total)
       return `${day.day}: no runs${day.status === "maintenance" ? " · maintenance" : ""}`;
-    let text = `${day.day}: ${day.failed ?? 0} failed`;
+    let text = `${day.day}: ${day.failed ?? 0} failed of ${day.total}`;
     if (day.degraded) text += `, ${day.degraded} degraded`;
-    text += ` of ${day.total}`;
     if (day.status === "maintenance") text += " · maintenance";
     return text;
   }
