@@ -9,6 +9,7 @@ import { openHistory } from "../monitor/history/index.ts";
 import { parseCommandLine, shownPath } from "../scripts/command-line.ts";
 import { loadDotenv } from "../target/config.ts";
 import { exportDashboard } from "./export.ts";
+import { alertsSource } from "./source.ts";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const USAGE = `Usage: npm run dashboard:export [-- --out DIR] [--days N]
@@ -54,14 +55,7 @@ try {
     {
       history: history.store,
       maintenance,
-      alerts: {
-        journalPath: path.resolve(ROOT, alerts.journalPath),
-        state:
-          alerts.state.kind === "file"
-            ? { kind: "file", path: path.resolve(ROOT, alerts.state.path) }
-            : alerts.state,
-        silences: alerts.silences,
-      },
+      alerts: alertsSource(alerts, ROOT),
       monitorDir: env.dir,
     },
     out,

@@ -9,6 +9,6 @@ export { incidents } from "./incidents.ts";
 export { overview, publicStatus } from "./overview.ts";
 export { createDashboard, type DashboardHandler, type DashboardOptions } from "./routes.ts";
 export { slaCsv, slaFigures } from "./sla.ts";
-export type { DashboardSource } from "./source.ts";
+export { alertsSource, type DashboardSource } from "./source.ts";
 export { TIERS, tierOf } from "./tiers.ts";
 export { timings } from "./timings.ts";

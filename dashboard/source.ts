@@ -1,6 +1,7 @@
 // What the dashboard reads: the run history, the monitor's own view of its
 // schedule, its maintenance windows and the alert journal and state. The
 // server and the static export build one of these; tests build their own.
+import path from "node:path";
 import type { AlertConfig } from "../alerts/config.ts";
 import type { Silence } from "../alerts/policy-schema.ts";
 import type { Maintenance } from "../monitor/config-schema.ts";
@@ -28,3 +29,15 @@ export interface DashboardSource {
 }
 
 export const nowOf = (source: DashboardSource): number => source.now?.() ?? Date.now();
+
+/** The alert settings the incidents page reads, paths resolved against `root`. */
+export function alertsSource(config: AlertConfig, root: string): DashboardSource["alerts"] {
+  return {
+    journalPath: path.resolve(root, config.journalPath),
+    state:
+      config.state.kind === "file"
+        ? { kind: "file", path: path.resolve(root, config.state.path) }
+        : config.state,
+    silences: config.silences,
+  };
+}

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Cron } from "croner";
 import { AlertConfigError, configFromEnv } from "../alerts/config.ts";
 import {
+  alertsSource,
   createDashboard,
   DashboardEnvError,
   dashboardToken,
@@ -203,21 +204,13 @@ async function main(): Promise<void> {
   // --once serves /healthz and /metrics only when MONITOR_PORT asks (a cron job beside a running monitor).
   if (!flags.once || (env.port > 0 && process.env.MONITOR_PORT?.trim())) {
     try {
-      const alerts = configFromEnv();
       const dashboard = history
         ? createDashboard({
             source: {
               history: history.store,
               maintenance: config.maintenance,
               health: () => monitor.health(),
-              alerts: {
-                journalPath: path.resolve(ROOT, alerts.journalPath),
-                state:
-                  alerts.state.kind === "file"
-                    ? { kind: "file", path: path.resolve(ROOT, alerts.state.path) }
-                    : alerts.state,
-                silences: alerts.silences,
-              },
+              alerts: alertsSource(configFromEnv(), ROOT),
               monitorDir: env.dir,
               onError: (error) => log(`dashboard: ${(error as Error).message}`),
             },
