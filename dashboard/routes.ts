@@ -112,6 +112,11 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         else sendJson(response, 200, await publicStatus(source));
         return true;
       }
+      if (route === "/favicon.ico") {
+        // Browsers ask for it on every page; no icon, and no 404 in their consoles.
+        response.writeHead(204, { "cache-control": "max-age=86400" }).end();
+        return true;
+      }
       if (route.startsWith("/assets/")) {
         if (!reading) return notAllowed(response, route, "GET, HEAD");
         const file = assets.get(route.slice("/assets/".length));
