@@ -289,7 +289,8 @@ export async function publicStatus(source: DashboardSource): Promise<PublicStatu
       incidents: [],
       checks: [],
     };
-  const down = new Set(full.tiers.filter((t) => t.status === "down").map((t) => t.tier));
+  // A tier not up now may still be in its newest incident (down, or no fresh results to say).
+  const notUp = new Set(full.tiers.filter((t) => t.status !== "up").map((t) => t.tier));
   let incidents: PublicStatus["incidents"] = [];
   let checks: PublicStatus["checks"] = [];
   try {
@@ -303,7 +304,7 @@ export async function publicStatus(source: DashboardSource): Promise<PublicStatu
         tierByCheck,
       ).slice(0, PUBLIC_INCIDENTS);
       const newest = new Set<Span>();
-      for (const tier of down) {
+      for (const tier of notUp) {
         const span = spans.find((s) => s.tier === tier);
         if (span) newest.add(span);
       }
@@ -367,7 +368,7 @@ async function refine(
   db: Queryable,
   span: Span,
   tierByCheck: ReadonlyMap<string, TierKey>,
-  /** The tier's newest span while the tier is down: it may still be going on. */
+  /** The tier's newest span while the tier is not up: without a pass seen, it is still on. */
   current: boolean,
   now: number,
 ): Promise<PublicStatus["incidents"][number]> {
