@@ -189,7 +189,7 @@ export async function incidents(source: DashboardSource, days: number): Promise<
       effect: o.window.effect,
     })),
     ...source.maintenance.flatMap((w) =>
-      "startsAt" in w.when && w.when.endsAt >= from && w.when.startsAt > now
+      "startsAt" in w.when && w.when.endsAt >= from && !open.some((o) => o.window === w)
         ? [{ id: w.id, startsAt: w.when.startsAt, endsAt: w.when.endsAt, effect: w.effect }]
         : [],
     ),

@@ -236,11 +236,11 @@ describe("dashboard API over a hand-made history", () => {
       },
     ]);
     assert.deepEqual(body.maintenance, [
-      // Recorded by the cycle that ran inside it.
+      // A one-off window: its span from the config, which the cycle inside it confirms.
       {
         id: "db-upgrade",
         startsAt: "2026-11-28T11:00:00.000Z",
-        endsAt: "2026-11-28T11:00:30.000Z",
+        endsAt: "2026-11-28T12:00:00.000Z",
         effect: "silence",
       },
       // Open now: its span from the config.
