@@ -6,6 +6,7 @@ import path from "node:path";
 import { queries } from "../monitor/history/index.ts";
 import { DAY_MS, NotFound } from "./http.ts";
 import { type DashboardSource, nowOf } from "./source.ts";
+import { tierOf } from "./tiers.ts";
 
 export const MAX_RUNS = 500;
 const RUN_ID = /^[\w.-]{1,100}$/;
@@ -64,7 +65,7 @@ export async function checkPage(
     check: {
       checkId: newest.checkId,
       title: newest.title,
-      tier: newest.tier,
+      tier: tierOf(newest) ?? newest.tier,
       project: newest.project,
       file: newest.file,
       tags: newest.tags,

@@ -275,8 +275,11 @@ function notAllowed(response: ServerResponse, route: string, allow: string): tru
 function sameOrigin(request: IncomingMessage): boolean {
   const origin = request.headers.origin;
   if (!origin || origin === "null") return origin !== "null";
+  const forwarded = request.headers["x-forwarded-host"];
+  const hosts = [request.headers.host, ...(Array.isArray(forwarded) ? forwarded : [forwarded])];
   try {
-    return new URL(origin).host === request.headers.host;
+    // Behind a proxy the Host may be the proxy's target; the forwarded host is the one the browser used.
+    return hosts.includes(new URL(origin).host);
   } catch {
     return false;
   }
