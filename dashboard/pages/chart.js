@@ -108,19 +108,26 @@
       );
     }
     ctx.setLineDash([2 * ratio, 3 * ratio]);
-    vLines.forEach((line, i) => {
+    // Each label takes the first of three rows where it clears the one before it;
+    // with no room it is left out (the line stays, and the table below lists it).
+    const rowEnds = [-Infinity, -Infinity, -Infinity];
+    for (const line of [...vLines].sort((a, b) => a.at - b.at)) {
       const x = u.valToPos(line.at, "x", true);
-      if (x < bbox.left || x > bbox.left + bbox.width) return;
+      if (x < bbox.left || x > bbox.left + bbox.width) continue;
       ctx.strokeStyle = "#57606a";
       ctx.beginPath();
       ctx.moveTo(x, bbox.top);
       ctx.lineTo(x, bbox.top + bbox.height);
       ctx.stroke();
-      // Staggered so neighbouring labels do not print over each other.
       ctx.textAlign = x > bbox.left + bbox.width * 0.7 ? "right" : "left";
       const dx = ctx.textAlign === "right" ? -4 * ratio : 4 * ratio;
-      label(ctx, line.label, x + dx, bbox.top + (14 + (i % 2) * 15) * ratio, ratio, "#1f2328");
-    });
+      const width = ctx.measureText(line.label).width;
+      const left = ctx.textAlign === "right" ? x + dx - width : x + dx;
+      const row = rowEnds.findIndex((end) => end + 6 * ratio < left);
+      if (row === -1) continue;
+      rowEnds[row] = left + width;
+      label(ctx, line.label, x + dx, bbox.top + (14 + row * 15) * ratio, ratio, "#1f2328");
+    }
     ctx.restore();
   }
 
@@ -165,7 +172,7 @@
             range: (_u, _min, max) => [
               0,
               // Headroom over the budget for the markers' labels.
-              Math.max(max ?? 0, ...guides.map((line) => line.value)) * 1.25 || 1,
+              Math.max(max ?? 0, ...guides.map((line) => line.value)) * 1.4 || 1,
             ],
           },
         },
