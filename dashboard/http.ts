@@ -20,7 +20,9 @@ export const PAGE_HEADERS = {
   "content-security-policy":
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
+  // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on the
+  // login form's same-origin post, which the cross-site check refuses.
+  "referrer-policy": "same-origin",
 } as const;
 
 export function send(

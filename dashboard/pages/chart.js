@@ -168,6 +168,12 @@
         tzDate: (ts) => globalThis.uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"),
         cursor: { drag: { x: true, y: false } },
         scales: {
+          // A few hours of data (a new monitor): a window around them, not uPlot's years-wide guess.
+          x: {
+            time: true,
+            range: (_u, min, max) =>
+              max - min < 6 * 3600 ? [min - 3 * 3600, max + 3 * 3600] : [min, max],
+          },
           y: {
             range: (_u, _min, max) => [
               0,
@@ -196,7 +202,8 @@
             stroke: item.colour ?? colour(i),
             width: item.width ?? 1.5,
             dash: item.dash,
-            points: { show: false },
+            // A line needs two points: with fewer, the point itself is drawn.
+            points: { show: item.points.length < 3 },
             value: (_u, v) => F.milliseconds(v),
           })),
         ],

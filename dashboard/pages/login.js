@@ -6,7 +6,9 @@
     429: "Too many failed logins from here: wait a minute, then try again.",
   };
   const navigation = performance.getEntriesByType("navigation")[0];
-  const message = MESSAGES[navigation?.responseStatus];
+  // A private page asked for without a session is answered with this page at its own path.
+  const signIn = navigation?.responseStatus === 401 && location.pathname !== "/login";
+  const message = signIn ? "Sign in to see this page." : MESSAGES[navigation?.responseStatus];
   if (message) {
     const banner = document.getElementById("login-message");
     banner.textContent = message;
