@@ -42,6 +42,7 @@ export const SECRET_VARIABLES = [
   { name: "ALERT_STATE_DATABASE_URL", of: "alerting" },
   { name: "MONITOR_DATABASE_URL", of: "alerting" },
   { name: "MONITOR_HEARTBEAT_URL", of: "alerting" },
+  { name: "MONITOR_DASHBOARD_TOKEN", of: "alerting" },
 ] as const satisfies ReadonlyArray<{ name: string; of: "target" | "alerting" }>;
 
 /** Shorter values (a password like "pass") would match ordinary text everywhere. */

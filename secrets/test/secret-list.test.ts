@@ -42,6 +42,7 @@ const SAMPLES: Record<string, string> = {
   VERCEL_WEBHOOK_SECRET: "vercelWebhookSecret0123",
   RENDER_WEBHOOK_SECRET: "whsec_cmVuZGVyLXdlYmhvb2stc2VjcmV0LTAxMjM=",
   GITHUB_TOKEN: "ghp_githubToken0123456789abcdefABCDEF01",
+  MONITOR_DASHBOARD_TOKEN: "dashboard-token-0123456789",
 };
 /** What the alert configuration needs besides the secrets to accept them. */
 const CHANNEL_COMPANIONS = {
