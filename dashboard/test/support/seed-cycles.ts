@@ -101,19 +101,19 @@ function resultOf(check: SeededCheck, plan: CyclePlan, at: number, calm: boolean
     retries = 1;
   } else if (incident?.effect === "degraded") status = "degraded";
   else if (!calm) {
-    if (roll < 0.003) {
+    if (roll < 0.0015) {
       status = "failed";
       error = BLIP_ERRORS[check.project];
       retries = 1;
-    } else if (roll < 0.004) {
+    } else if (roll < 0.002) {
       status = "timed-out";
       error = `Test timeout of 60000ms exceeded. (${check.file})`;
-    } else if (roll < 0.014) {
+    } else if (roll < 0.007) {
       status = "flaky";
       error = FLAKY_ERROR;
       retries = 1;
-    } else if (roll < 0.034) status = "degraded";
-    else if (roll < 0.044) status = "skipped";
+    } else if (roll < 0.012) status = "degraded";
+    else if (roll < 0.017) status = "skipped";
   }
   const slow = status === "degraded" ? 2.4 : 1;
   const durationMs =
