@@ -18,6 +18,7 @@ import {
   failingRunIds,
   percentText,
   TIER_KEYS,
+  TIER_PROJECTS,
   tierDays,
   tierStatusNow,
   tierUptimes,
@@ -108,6 +109,7 @@ describe("the dashboard in Chromium, served by the monitor over a seeded history
     await mkdir(SHOTS, { recursive: true });
     const monitorDir = path.join(dir, "monitor");
     const journalPath = path.join(monitorDir, "alerts", "journal.jsonl");
+    const statePath = path.join(monitorDir, "alerts", "state.json");
     const store = new HistoryStore(history.url);
     try {
       summary = await seedHistory(store, {
@@ -118,6 +120,7 @@ describe("the dashboard in Chromium, served by the monitor over a seeded history
         seed: 15,
         location: "e2e-dashboard",
         journalPath,
+        statePath,
       });
     } finally {
       await store.close();
@@ -150,7 +153,7 @@ describe("the dashboard in Chromium, served by the monitor over a seeded history
       MONITOR_LOCATION: summary.location,
       MONITOR_DASHBOARD_TOKEN: TOKEN,
       ALERT_JOURNAL_PATH: journalPath,
-      ALERT_STATE_PATH: path.join(monitorDir, "alerts", "state.json"),
+      ALERT_STATE_PATH: statePath,
     };
     [{ monitor, base }, browser] = await Promise.all([
       serve(),
@@ -363,22 +366,37 @@ describe("the dashboard in Chromium, served by the monitor over a seeded history
     ).json()) as {
       incidents: Array<{
         fingerprint: string;
+        tier: string;
         firedAt: string;
         resolvedAt: string | null;
-        notifications: unknown[];
+        notifications: Array<{ at: string; channel: string; accepted: boolean }>;
       }>;
     };
     const fired = summary.journal.alerts.filter((a) => a.firedAt >= Date.now() - 90 * DAY_MS);
+    const tierOfCheck = (fingerprint: string) => {
+      const project = summary.checks.find((c) => c.checkId === fingerprint)?.project;
+      return TIER_KEYS.find((tier) => TIER_PROJECTS[tier] === project);
+    };
     assert.deepEqual(
       api.incidents
         .map((i) => [
           i.fingerprint,
+          i.tier,
           Date.parse(i.firedAt),
           i.resolvedAt && Date.parse(i.resolvedAt),
+          i.notifications.map((n) => [Date.parse(n.at), n.channel, n.accepted]),
         ])
         .sort(),
-      fired.map((a) => [a.fingerprint, a.firedAt, a.resolvedAt]).sort(),
-      "every alert the journal fired, with when it resolved",
+      fired
+        .map((a) => [
+          a.fingerprint,
+          tierOfCheck(a.fingerprint),
+          a.firedAt,
+          a.resolvedAt,
+          a.notifications.map((n) => [n.at, n.channel, n.accepted]),
+        ])
+        .sort(),
+      "every alert the journal fired: its tier, when it resolved, each notification and whether it was accepted",
     );
     for (const alert of fired)
       assert.ok(

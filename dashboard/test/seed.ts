@@ -31,7 +31,12 @@ import {
   XSS_ERROR,
 } from "./support/seed-checks.ts";
 import { type CyclePlan, cyclesOf, incidentHits, prng } from "./support/seed-cycles.ts";
-import { type ExpectedAlert, type SeededRun, seededJournal } from "./support/seed-journal.ts";
+import {
+  type ExpectedAlert,
+  type SeededRun,
+  seededAlertState,
+  seededJournal,
+} from "./support/seed-journal.ts";
 import {
   BLIP_ERRORS,
   FLAKY_ERROR,
@@ -58,6 +63,8 @@ export interface SeedOptions {
   environment?: string;
   /** Where to write the alert journal of the incidents (the monitor's ALERT_JOURNAL_PATH). */
   journalPath?: string;
+  /** Where to write the alert state the incidents leave (ALERT_STATE_PATH, a file store). */
+  statePath?: string;
 }
 
 export interface Tally {
@@ -250,6 +257,11 @@ export async function seedHistory(store: HistoryStore, options: SeedOptions): Pr
       options.journalPath,
       journal.entries.map((entry) => `${JSON.stringify(entry)}\n`).join(""),
     );
+  }
+  if (options.statePath) {
+    await mkdir(path.dirname(options.statePath), { recursive: true });
+    const state = seededAlertState(checks, journal.alerts, environment, plan.now);
+    await writeFile(options.statePath, `${JSON.stringify(state, null, 2)}\n`);
   }
   const find = (test: (check: SeededCheck) => boolean, what: string) => {
     const found = checks.find(test);

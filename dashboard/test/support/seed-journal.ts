@@ -10,6 +10,7 @@ import type { JournalEntry } from "../../../alerts/journal.ts";
 import type { CheckDecision } from "../../../alerts/observe.ts";
 import type { PairDecision } from "../../../alerts/plan.ts";
 import type { AttemptRecord } from "../../../alerts/retry.ts";
+import type { AlertState, CheckRecord } from "../../../alerts/types.ts";
 import type { CycleStatus, ResultStatus } from "../../../monitor/types.ts";
 import type { SeededCheck } from "./seed-checks.ts";
 import { incidentHits } from "./seed-cycles.ts";
@@ -291,4 +292,51 @@ export function seededJournal(
   // Stable: lines of one cycle keep their order.
   entries.sort((a, b) => String(a.ts).localeCompare(String(b.ts)));
   return { entries, alerts: replays.flatMap((r) => r.alerts) };
+}
+
+/**
+ * The alert state the runs leave (alerts/store/file-store.ts's file): every
+ * check's labels, firing where its alert is still open.
+ */
+export function seededAlertState(
+  checks: readonly SeededCheck[],
+  alerts: readonly ExpectedAlert[],
+  environment: string,
+  now: number,
+): { revision: number; writtenAt: string; writer: string; state: AlertState } {
+  const records = checks.map((check): CheckRecord => {
+    const open = alerts.find((a) => a.fingerprint === check.checkId && a.resolvedAt === null);
+    return {
+      fingerprint: check.checkId,
+      labels: {
+        environment,
+        project: check.project,
+        file: check.file,
+        title: check.title,
+        tier: check.tier,
+        severity: check.severity,
+        tags: check.tags,
+      },
+      status: open ? "firing" : "ok",
+      consecutiveFailures: open ? 3 : 0,
+      consecutivePasses: open ? 0 : 2,
+      failedRuns: open ? 3 : 0,
+      ...(open ? { failingSince: open.firedAt, firingSince: open.firedAt } : {}),
+      firingRuns: open ? 2 : 0,
+      history: [],
+      flapping: false,
+      lastSeenAt: now,
+    };
+  });
+  return {
+    revision: alerts.length + 1,
+    writtenAt: new Date(now).toISOString(),
+    writer: "dashboard seed",
+    state: {
+      version: 1,
+      checks: Object.fromEntries(records.map((r) => [r.fingerprint, r])),
+      notifications: {},
+      digests: {},
+    },
+  };
 }
