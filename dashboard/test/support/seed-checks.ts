@@ -181,3 +181,9 @@ export function seededChecks(count: number, environment: string): SeededCheck[] 
     };
   });
 }
+
+/** The labels a result and an alert carry for a check (all but the environment). */
+export function labelsOf(check: SeededCheck) {
+  const { project, file, title, tier, severity, tags } = check;
+  return { project, file, title, tier, severity, tags };
+}

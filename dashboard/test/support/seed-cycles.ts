@@ -2,7 +2,7 @@
 // history is 780,000 results: never all in memory at once). Deterministic:
 // one seeded PRNG, drawn the same number of times for every result.
 import type { CycleRecord, ResultRecord, ResultStatus } from "../../../monitor/types.ts";
-import type { SeededCheck } from "./seed-checks.ts";
+import { labelsOf, type SeededCheck } from "./seed-checks.ts";
 import {
   BLIP_ERRORS,
   FLAKY_ERROR,
@@ -127,12 +127,7 @@ function resultOf(check: SeededCheck, plan: CyclePlan, at: number, calm: boolean
   const ran = status !== "skipped" && status !== "failed" && status !== "timed-out";
   return {
     checkId: check.checkId,
-    project: check.project,
-    file: check.file,
-    title: check.title,
-    tier: check.tier,
-    severity: check.severity,
-    tags: check.tags,
+    ...labelsOf(check),
     status,
     durationMs,
     retries,

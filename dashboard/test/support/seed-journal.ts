@@ -12,7 +12,7 @@ import type { PairDecision } from "../../../alerts/plan.ts";
 import type { AttemptRecord } from "../../../alerts/retry.ts";
 import type { AlertState, CheckRecord } from "../../../alerts/types.ts";
 import type { CycleStatus, ResultStatus } from "../../../monitor/types.ts";
-import type { SeededCheck } from "./seed-checks.ts";
+import { labelsOf, type SeededCheck } from "./seed-checks.ts";
 import { incidentHits } from "./seed-cycles.ts";
 import { type AlertChannel, INCIDENTS, type StoryIncident } from "./seed-story.ts";
 
@@ -308,15 +308,7 @@ export function seededAlertState(
     const open = alerts.find((a) => a.fingerprint === check.checkId && a.resolvedAt === null);
     return {
       fingerprint: check.checkId,
-      labels: {
-        environment,
-        project: check.project,
-        file: check.file,
-        title: check.title,
-        tier: check.tier,
-        severity: check.severity,
-        tags: check.tags,
-      },
+      labels: { environment, ...labelsOf(check) },
       status: open ? "firing" : "ok",
       consecutiveFailures: open ? 3 : 0,
       consecutivePasses: open ? 0 : 2,
