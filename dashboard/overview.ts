@@ -296,18 +296,22 @@ export async function publicStatus(source: DashboardSource): Promise<PublicStatu
   try {
     ({ incidents, checks } = await source.history.run(async (db) => {
       const { catalog, tierByCheck } = await catalogOf(db, now);
-      const spans = incidentSpans(
+      const all = incidentSpans(
         await queries.failedHours(db, {
           from: new Date(now - HISTORY_DAYS * DAY_MS),
           to: new Date(now + 1),
         }),
         tierByCheck,
-      ).slice(0, PUBLIC_INCIDENTS);
+      );
       const newest = new Set<Span>();
       for (const tier of notUp) {
-        const span = spans.find((s) => s.tier === tier);
+        const span = all.find((s) => s.tier === tier);
         if (span) newest.add(span);
       }
+      // One failed result is a blip the monitor re-checked, not an incident the public needs.
+      const spans = all
+        .filter((span) => span.failed >= MIN_PUBLIC_FAILURES || newest.has(span))
+        .slice(0, PUBLIC_INCIDENTS);
       const found = await Promise.all(
         spans.map((span) => refine(db, span, tierByCheck, newest.has(span), now)),
       );
@@ -339,7 +343,12 @@ interface Span {
   tier: TierKey;
   firstHour: number;
   lastHour: number;
+  /** Failed results in the span, all the tier's checks together. */
+  failed: number;
 }
+
+/** Failed results a span needs to be listed on the public page (unless it is going on now). */
+const MIN_PUBLIC_FAILURES = 2;
 
 /** Failed hours per tier merged into spans, newest first. */
 export function incidentSpans(
@@ -353,10 +362,11 @@ export function incidentSpans(
     if (!tier) continue;
     const hour = Date.parse(row.hour);
     const span = open.get(tier);
-    if (span && hour - span.lastHour <= INCIDENT_GAP_MS)
+    if (span && hour - span.lastHour <= INCIDENT_GAP_MS) {
       span.lastHour = Math.max(span.lastHour, hour);
-    else {
-      const next = { tier, firstHour: hour, lastHour: hour };
+      span.failed += row.failed;
+    } else {
+      const next = { tier, firstHour: hour, lastHour: hour, failed: row.failed };
       open.set(tier, next);
       spans.push(next);
     }

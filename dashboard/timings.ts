@@ -88,7 +88,9 @@ export async function timings(source: DashboardSource, days: number): Promise<Ti
   });
   const markers: Timings["markers"] = [];
   for (const mark of read.marks) {
-    if (!mark.previousVersions) continue;
+    // A cycle that recorded no versions (paused, or stopped before its checks) is no change.
+    if (!mark.previousVersions || Object.keys(mark.previousVersions).length === 0) continue;
+    if (Object.keys(mark.versions).length === 0) continue;
     for (const [part, version] of Object.entries(mark.versions)) {
       if (mark.previousVersions[part] !== version)
         markers.push({ at: mark.startedAt, kind: "version", label: `${part} ${version}` });

@@ -328,7 +328,9 @@
   // A plain GET form: it works by reloading the page with ?days=N.
   function daysSelector(current, extraFields = {}) {
     const select = h("select", { id: "days", name: "days" });
-    for (const days of [1, 7, 30, 90]) {
+    // A period asked for in the URL (?days=14) is offered too, so the form says what is shown.
+    const choices = [...new Set([1, 7, 30, 90, current])].sort((a, b) => a - b);
+    for (const days of choices) {
       select.append(
         h(
           "option",
