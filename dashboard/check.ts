@@ -70,7 +70,16 @@ export async function checkPage(
       file: newest.file,
       tags: newest.tags,
     },
-    runs: read.runs.map((run) => ({ ...run, reportUrl: reportOf(run.runId), traceUrl: null })),
+    runs: read.runs.map((run) => {
+      const reportUrl = reportOf(run.runId);
+      // The test's own page in the report holds its trace (and screenshots) for a failed attempt.
+      const failed = run.status !== "passed" && run.status !== "skipped";
+      const traceUrl =
+        reportUrl && run.testId && failed
+          ? `${reportUrl}#?testId=${encodeURIComponent(run.testId)}`
+          : null;
+      return { ...run, reportUrl, traceUrl };
+    }),
     percentiles: read.percentiles.map(({ day, p50, p95, p99 }) => ({ day, p50, p95, p99 })),
     locations: read.catalog.map(({ location, status, startedAt }) => ({
       location,

@@ -38,6 +38,8 @@ export interface ResultRecord {
   timings: Record<string, number>;
   /** A failure's tier and cause (fixtures/diagnosis.ts). */
   diagnosis?: string | undefined;
+  /** Playwright's id of the test: its page in the cycle's HTML report (trace, screenshots). */
+  testId?: string | undefined;
 }
 
 export interface CycleRecord {

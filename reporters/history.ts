@@ -91,6 +91,7 @@ function recordOf(
     error: check?.error ? summary(check.error) : undefined,
     timings: timingsOf(test),
     ...(check?.diagnosis ? { diagnosis: check.diagnosis } : {}),
+    testId: test.id,
   };
 }
 

@@ -357,6 +357,8 @@ export interface RunRow {
   location: string;
   error: string | null;
   diagnosis: string | null;
+  /** The test's page in its cycle's HTML report (null for results recorded before it was kept). */
+  testId: string | null;
 }
 
 /** One check's results since `since`, newest first, at most `limit`. */
@@ -373,8 +375,9 @@ export async function checkRuns(
     location: string;
     error: string | null;
     diagnosis: string | null;
+    test_id: string | null;
   }>(
-    `select run_id, started_at, status, duration_ms, retries, location, error, diagnosis
+    `select run_id, started_at, status, duration_ms, retries, location, error, diagnosis, test_id
      from synthetic_monitor.results
      where check_id = $1 and started_at >= $2
      order by started_at desc, location limit $3`,
@@ -389,6 +392,7 @@ export async function checkRuns(
     location: row.location,
     error: row.error,
     diagnosis: row.diagnosis,
+    testId: row.test_id,
   }));
 }
 

@@ -19,14 +19,14 @@ export const DELETE_RESULTS = "delete from synthetic_monitor.results where run_i
 export const INSERT_RESULTS = `
 insert into synthetic_monitor.results
   (run_id, ordinal, check_id, project, file, title, tier, severity, tags, status,
-   duration_ms, retries, error, timings, started_at, location, diagnosis)
+   duration_ms, retries, error, timings, started_at, location, diagnosis, test_id)
 select $1, r.ordinal, r.check_id, r.project, r.file, r.title, r.tier, r.severity,
   coalesce(r.tags, '{}'), r.status, r.duration_ms, coalesce(r.retries, 0), r.error,
-  coalesce(r.timings, '{}'), $2, $3, r.diagnosis
+  coalesce(r.timings, '{}'), $2, $3, r.diagnosis, r.test_id
 from jsonb_to_recordset($4::jsonb) as r(
   ordinal integer, check_id text, project text, file text, title text, tier text,
   severity text, tags text[], status text, duration_ms double precision, retries integer,
-  error text, timings jsonb, diagnosis text)`;
+  error text, timings jsonb, diagnosis text, test_id text)`;
 
 export function cycleValues(cycle: CycleRecord): unknown[] {
   return [
@@ -62,6 +62,7 @@ export function resultsJson(results: readonly ResultRecord[]): string {
       error: result.error ?? null,
       timings: result.timings,
       diagnosis: result.diagnosis ?? null,
+      test_id: result.testId ?? null,
     })),
   );
 }
@@ -94,6 +95,7 @@ export interface ResultRow {
   error: string | null;
   timings: Record<string, number>;
   diagnosis?: string | null;
+  test_id?: string | null;
 }
 
 export function cycleFromRows(cycle: CycleRow, results: readonly ResultRow[]): CycleRecord {
@@ -123,6 +125,7 @@ export function cycleFromRows(cycle: CycleRow, results: readonly ResultRow[]): C
       ...(row.error === null ? {} : { error: row.error }),
       timings: row.timings,
       ...(row.diagnosis ? { diagnosis: row.diagnosis } : {}),
+      ...(row.test_id ? { testId: row.test_id } : {}),
     })),
   };
 }

@@ -57,6 +57,7 @@ create index if not exists results_check_started
 -- Added with platform awareness; histories made before get the columns here.
 alter table synthetic_monitor.cycles add column if not exists deploys jsonb not null default '[]';
 alter table synthetic_monitor.results add column if not exists diagnosis text;
+alter table synthetic_monitor.results add column if not exists test_id text;
 `;
 
 /** Creates the schema if absent; a transaction lock keeps two monitors from racing. */
