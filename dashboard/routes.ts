@@ -240,8 +240,11 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       "content-length": info.size,
       "cache-control": "no-store",
       "x-content-type-options": "nosniff",
-      // The report runs its own scripts: in a sandbox, with no access to the dashboard's origin.
-      "content-security-policy": "sandbox allow-scripts allow-popups; frame-ancestors 'none'",
+      // The cycle's own Playwright report (made by our runner, every text in it escaped by the
+      // report itself), behind the token like the rest. Not sandboxed: a sandbox without
+      // allow-same-origin leaves it blank (it reads localStorage), and its trace viewer needs a
+      // service worker of this origin. It may not be framed by anyone.
+      "content-security-policy": "frame-ancestors 'none'",
     });
     createReadStream(file).pipe(response);
     return true;
