@@ -141,9 +141,10 @@ try {
     }
     const weight = await pageWeight(server.url, "/");
     const data = await get(`${server.url}/api/overview`);
-    const total = weight.html + weight.assets;
+    // Everything the browser downloads to show the overview: the page, its assets and its data.
+    const total = weight.html + weight.assets + data.bytes;
     console.log(
-      `overview page weight: ${kb(total)} (HTML ${kb(weight.html)} + ${weight.count} assets ${kb(weight.assets)}${weight.missing.length ? `; missing: ${weight.missing.join(", ")}` : ""}); goal under ${kb(GOAL_WEIGHT_BYTES)}: ${total <= GOAL_WEIGHT_BYTES ? "within goal" : "OVER GOAL"}; its data (/api/overview) ${kb(data.bytes)} more`,
+      `overview page weight: ${kb(total)} (HTML ${kb(weight.html)} + ${weight.count} assets ${kb(weight.assets)} + its data /api/overview ${kb(data.bytes)}${weight.missing.length ? `; missing: ${weight.missing.join(", ")}` : ""}); goal under ${kb(GOAL_WEIGHT_BYTES)}: ${total <= GOAL_WEIGHT_BYTES ? "within goal" : "OVER GOAL"}`,
     );
   } finally {
     await server.close();

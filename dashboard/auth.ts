@@ -28,7 +28,13 @@ export function isLoopback(host: string): boolean {
   );
 }
 
-export type Access = "granted" | "missing" | "wrong" | "no-token-off-loopback";
+export type Access =
+  | "granted"
+  | "missing"
+  | "wrong"
+  | "limited"
+  | "no-token-off-loopback"
+  | "foreign-host";
 
 export class DashboardAuth {
   readonly #token: string | undefined;
@@ -50,17 +56,29 @@ export class DashboardAuth {
     return this.#token !== undefined;
   }
 
-  /** Whether a request may see private routes, and if not why. */
-  check(request: IncomingMessage): Access {
-    if (!this.#token) return this.#loopback ? "granted" : "no-token-off-loopback";
-    const header = request.headers.authorization;
-    if (header !== undefined) {
-      const match = /^Bearer\s+(.+)$/i.exec(header);
-      return match?.[1] && sameSecret(match[1].trim(), this.#token) ? "granted" : "wrong";
+  /**
+   * Whether a request may see private routes, and if not why. Without a token
+   * only a loopback listener answers, and only to a loopback Host: a web page
+   * whose own name resolves to 127.0.0.1 (DNS rebinding) is not let in. A
+   * wrong bearer token or cookie counts against the address like a failed login.
+   */
+  check(request: IncomingMessage, address = request.socket.remoteAddress ?? ""): Access {
+    if (!this.#token) {
+      if (!this.#loopback) return "no-token-off-loopback";
+      return isLoopback(hostnameOf(request.headers.host)) ? "granted" : "foreign-host";
     }
-    const cookie = cookieOf(request, SESSION_COOKIE);
-    if (cookie === undefined) return "missing";
-    return this.validSession(cookie) ? "granted" : "wrong";
+    const header = request.headers.authorization;
+    const cookie = header === undefined ? cookieOf(request, SESSION_COOKIE) : undefined;
+    if (header === undefined && cookie === undefined) return "missing";
+    if (this.#limited(address)) return "limited";
+    const match = header === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(header);
+    const granted =
+      header !== undefined
+        ? Boolean(match?.[1] && sameSecret(match[1].trim(), this.#token))
+        : this.validSession(cookie as string);
+    if (granted) return "granted";
+    this.#fail(address);
+    return "wrong";
   }
 
   /** The session cookie's value: `<expiry ms>.<signature>`. */
@@ -83,17 +101,29 @@ export class DashboardAuth {
 
   /** A login attempt; `limited` when this address failed too often in the last minute. */
   login(address: string, token: string): "ok" | "wrong" | "limited" {
-    const now = this.#now();
-    const seen = this.#failures.get(address);
-    const recent = seen && now - seen.since < MINUTE_MS ? seen : undefined;
-    if (recent && recent.count >= FAILURES_PER_MINUTE) return "limited";
+    if (this.#limited(address)) return "limited";
     if (this.#token && sameSecret(token, this.#token)) return "ok";
+    this.#fail(address);
+    return "wrong";
+  }
+
+  #recent(address: string) {
+    const seen = this.#failures.get(address);
+    return seen && this.#now() - seen.since < MINUTE_MS ? seen : undefined;
+  }
+
+  #limited(address: string): boolean {
+    return (this.#recent(address)?.count ?? 0) >= FAILURES_PER_MINUTE;
+  }
+
+  #fail(address: string): void {
+    const now = this.#now();
+    const recent = this.#recent(address);
     this.#failures.set(address, { count: (recent?.count ?? 0) + 1, since: recent?.since ?? now });
     // Forget old addresses so a scan of many cannot grow the map without end.
     if (this.#failures.size > 10_000)
       for (const [key, value] of this.#failures)
         if (now - value.since >= MINUTE_MS) this.#failures.delete(key);
-    return "wrong";
   }
 
   /** Seconds until an address may try again. */
@@ -112,6 +142,14 @@ export class DashboardAuth {
       .update(expiry)
       .digest("base64url");
   }
+}
+
+/** The host name of a Host header, without its port (`[::1]:9464` → `::1`). */
+function hostnameOf(host: string | undefined): string {
+  if (!host) return "";
+  const bracketed = /^\[([^\]]+)\]/.exec(host);
+  if (bracketed?.[1]) return bracketed[1];
+  return host.replace(/:\d+$/, "");
 }
 
 export function isHttps(request: IncomingMessage): boolean {

@@ -6,7 +6,12 @@ const schema = z.object({
     .string()
     .optional()
     .transform((v) => (v?.trim() ? v.trim() : undefined))
-    .refine((v) => v === undefined || !/\s/.test(v), "must not contain spaces"),
+    .refine((v) => v === undefined || !/\s/.test(v), "must not contain spaces")
+    // It guards error text and reports: long enough that guessing it is hopeless.
+    .refine(
+      (v) => v === undefined || v.length >= 20,
+      "must be at least 20 characters (e.g. openssl rand -hex 24)",
+    ),
 });
 
 export class DashboardEnvError extends Error {

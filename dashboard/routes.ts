@@ -25,6 +25,9 @@ import { slaCsv, slaFigures } from "./sla.ts";
 import type { DashboardSource } from "./source.ts";
 import { timings } from "./timings.ts";
 
+/** How long one computation of the public status serves every visitor. */
+const PUBLIC_CACHE_MS = 30_000;
+
 export interface DashboardOptions {
   source: DashboardSource;
   /** MONITOR_DASHBOARD_TOKEN; none: private routes only on a loopback listener. */
@@ -72,6 +75,18 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
         error:
           "the private dashboard needs MONITOR_DASHBOARD_TOKEN when the monitor listens beyond loopback (MONITOR_HOST)",
       });
+    if (access === "foreign-host")
+      return sendJson(response, 403, {
+        error:
+          "without MONITOR_DASHBOARD_TOKEN the private dashboard answers only to a loopback Host (localhost, 127.0.0.1, [::1])",
+      });
+    if (access === "limited")
+      return sendJson(
+        response,
+        429,
+        { error: "too many wrong tokens from this address: wait a minute" },
+        { "retry-after": String(auth.retryAfter(request.socket.remoteAddress ?? "")) },
+      );
     if (api || request.method !== "GET") {
       return sendJson(
         response,
@@ -87,6 +102,22 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
     }
     // A page asks the browser to log in: the login form, answered 401.
     return page(response, "login", 401);
+  };
+
+  // The public answer changes once a cycle at most, and anyone may ask for it: one
+  // computation serves everyone for a while, so visitors cannot load the history at will.
+  let publicAnswer: { at: number; body: Promise<unknown> } | undefined;
+  const publicStatusCached = (): Promise<unknown> => {
+    const at = Date.now();
+    if (!publicAnswer || at - publicAnswer.at >= PUBLIC_CACHE_MS) {
+      const body = publicStatus(source);
+      publicAnswer = { at, body };
+      // A failed computation is not kept.
+      body.catch(() => {
+        if (publicAnswer?.body === body) publicAnswer = undefined;
+      });
+    }
+    return publicAnswer.body;
   };
 
   const api = async (route: string, query: URLSearchParams): Promise<unknown> => {
@@ -109,7 +140,7 @@ export function createDashboard(options: DashboardOptions): DashboardHandler {
       if (route === "/status" || route === "/api/status") {
         if (!reading) return notAllowed(response, route, "GET, HEAD");
         if (route === "/status") await page(response, "status");
-        else sendJson(response, 200, await publicStatus(source));
+        else sendJson(response, 200, await publicStatusCached());
         return true;
       }
       if (route === "/favicon.ico") {

@@ -8,6 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { HistoryStore } from "../../monitor/history/index.ts";
 import { type MonitorServer, startMonitorServer } from "../../monitor/server.ts";
 import { DashboardAuth, SESSION_COOKIE, sameSecret } from "../auth.ts";
+import { dashboardToken } from "../env.ts";
 import { createDashboard } from "../index.ts";
 import type { DashboardSource } from "../source.ts";
 import { pagesFixture } from "./history-fixture.ts";
@@ -171,6 +172,55 @@ describe("dashboard access", () => {
     } finally {
       await limited.close();
     }
+  });
+
+  test("wrong bearer tokens count like failed logins: the 11th within a minute is 429", async () => {
+    const limited = await serve(source, { token: TOKEN, pagesDir });
+    try {
+      const asking = (token: string) =>
+        fetch(`${limited.url}/api/overview`, { headers: { authorization: `Bearer ${token}` } });
+      for (let i = 0; i < 10; i += 1) assert.equal((await asking(`guess-${i}`)).status, 401);
+      const blocked = await asking(TOKEN);
+      assert.equal(blocked.status, 429, "even the right token waits");
+      assert.ok(Number(blocked.headers.get("retry-after")) > 0);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  test("without a token, a loopback listener still refuses a foreign Host (DNS rebinding)", async () => {
+    const open = await serve(source, { pagesDir });
+    try {
+      const rebound = await new Promise<number>((resolve, reject) => {
+        const url = new URL(open.url);
+        const req = httpRequest(
+          {
+            host: url.hostname,
+            port: url.port,
+            path: "/api/overview",
+            headers: { host: `evil.example:${url.port}` },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+      assert.equal(rebound, 403);
+      assert.equal((await fetch(`${open.url}/api/overview`)).status, 200, "127.0.0.1 is let in");
+    } finally {
+      await open.close();
+    }
+  });
+
+  test("a short MONITOR_DASHBOARD_TOKEN is refused, naming the variable", () => {
+    assert.throws(
+      () => dashboardToken({ MONITOR_DASHBOARD_TOKEN: "abc" }),
+      /MONITOR_DASHBOARD_TOKEN: must be at least 20 characters/,
+    );
+    assert.equal(dashboardToken({ MONITOR_DASHBOARD_TOKEN: TOKEN }), TOKEN);
   });
 
   test("sessions expire, and a new token ends the old sessions; secrets compare in constant time", () => {

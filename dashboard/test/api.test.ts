@@ -22,7 +22,7 @@ import {
   XSS,
 } from "./history-fixture.ts";
 
-const TOKEN = "dashboard-test-token";
+const TOKEN = "dashboard-test-token-0123";
 const auth = { authorization: `Bearer ${TOKEN}` };
 
 describe("dashboard API over a hand-made history", () => {
