@@ -221,17 +221,21 @@ export async function overview(source: DashboardSource): Promise<Overview> {
     );
     const windows = openNow.filter((o) => scopeCovers(o.window.scope, definition));
     const statuses = tier.checks.map((c) => c.status);
-    tier.status = statuses.some((s) => FAILING.has(s))
-      ? "down"
-      : statuses.includes("degraded")
-        ? "degraded"
-        : windows.some((o) => o.window.effect === "silence")
-          ? "maintenance"
-          : windows.length > 0 || (lastCycle?.status === "paused" && statuses.length === 0)
-            ? "paused"
-            : statuses.some((s) => s !== "skipped")
-              ? "up"
-              : "unknown";
+    // An announced window comes first, as on peers' status pages: a failure inside planned
+    // maintenance is the maintenance, not an outage.
+    tier.status = windows.some((o) => o.window.effect === "silence")
+      ? "maintenance"
+      : windows.length > 0
+        ? "paused"
+        : statuses.some((s) => FAILING.has(s))
+          ? "down"
+          : statuses.includes("degraded")
+            ? "degraded"
+            : lastCycle?.status === "paused" && statuses.length === 0
+              ? "paused"
+              : statuses.some((s) => s !== "skipped")
+                ? "up"
+                : "unknown";
     return tier;
   });
   return { ...base, database: { ok: true }, lastCycle, tiers };
