@@ -6,7 +6,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { runProcess } from "../scripts/process.ts";
+import { selfSignedCertificate } from "../platform/test/support/certificate.ts";
 import { bootStack, FREE_PORTS, type RunningStack } from "../stack/index.ts";
 import { runSuite, type SuiteRun } from "./support/run-suite.ts";
 
@@ -261,28 +261,8 @@ describe("platform faults name their tier and cause", () => {
   test("a certificate close to expiry fails the TLS check, with the days left in its diagnosis", async () => {
     const dir = path.join(scratch, "tls");
     await mkdir(dir, { recursive: true });
-    const run5 = await runProcess("/usr/bin/openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-days",
-      "5",
-      "-subj",
-      "/CN=localhost",
-      "-keyout",
-      path.join(dir, "key.pem"),
-      "-out",
-      path.join(dir, "cert.pem"),
-    ]);
-    assert.equal(run5.code, 0, run5.output);
-    const server = createHttpsServer(
-      {
-        key: await readFile(path.join(dir, "key.pem")),
-        cert: await readFile(path.join(dir, "cert.pem")),
-      },
-      (_request, response) => response.end("ok"),
+    const server = createHttpsServer(selfSignedCertificate(dir, 5), (_request, response) =>
+      response.end("ok"),
     );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const { port } = server.address() as AddressInfo;

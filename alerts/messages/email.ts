@@ -33,6 +33,7 @@ function alertHtml(view: AlertView, n: Notification, firing: boolean): string {
 /** Subject, plain text and a plain HTML twin; no remote images, no scripts. */
 export function renderEmail(n: Notification): { subject: string; text: string; html: string } {
   const fallback = fallbackLine(n);
+  const live = n.kind === "alert" ? deploysLine(n) : undefined;
   const sections = [
     `<h2>${escapeHtml(headline(n))}</h2>`,
     fallback ? `<p><b>${escapeHtml(fallback)}</b></p>` : "",
@@ -41,9 +42,7 @@ export function renderEmail(n: Notification): { subject: string; text: string; h
     n.digest.length
       ? `<ul>${n.digest.map((i) => `<li>${escapeHtml(digestLine(i))}</li>`).join("")}</ul>`
       : "",
-    n.kind === "alert" && deploysLine(n)
-      ? `<p><small>${escapeHtml(deploysLine(n) ?? "")}</small></p>`
-      : "",
+    live ? `<p><small>${escapeHtml(live)}</small></p>` : "",
     `<p><small>${escapeHtml(footerLine(n))}</small></p>`,
   ];
   return { subject: headline(n), text: plainText(n), html: sections.join("\n") };

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { type AddressInfo, createServer as createTcpServer, type Socket } from "node:net";
@@ -8,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { probeCertificates, probeFirstRequest, readCertificates } from "../index.ts";
+import { selfSignedCertificate } from "./support/certificate.ts";
 import { closedPort } from "./support/fake-api.ts";
 
 const DAY_MS = 86_400_000;
@@ -157,27 +157,7 @@ describe("certificates", () => {
   let cert: Buffer;
   before(() => {
     dir = mkdtempSync(join(tmpdir(), "ptest-certs-"));
-    execFileSync(
-      "/usr/bin/openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "5",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        join(dir, "key.pem"),
-        "-out",
-        join(dir, "cert.pem"),
-      ],
-      { stdio: "ignore" },
-    );
-    key = readFileSync(join(dir, "key.pem"));
-    cert = readFileSync(join(dir, "cert.pem"));
+    ({ key, cert } = selfSignedCertificate(dir, 5));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
